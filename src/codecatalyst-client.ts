@@ -1,0 +1,126 @@
+import { ResponseError, isRecord, serviceErrorFrom } from './errors.js'
+import type { Transport } from './http-transport.js'
+import { isUuid } from './model.js'
+import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
+import { untrusted } from './safe-text.js'
+
+export interface ClientConfig {
+  /** API base URL without a trailing slash. */
+  endpoint: string
+  token: string
+  maxAttempts: number
+  requestTimeoutMs: number
+}
+
+export interface ClientDeps extends RetryDeps {
+  transport: Transport
+  /** Where retries are reported. */
+  log: (line: string) => void
+}
+
+export interface ProjectRef {
+  space: string
+  project: string
+}
+
+export interface StartedRun {
+  id: string
+  workflowId: string
+  spaceName: string
+  projectName: string
+}
+
+/** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
+export function encodeLabel(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+}
+
+/** The CodeCatalyst REST API (restJson1, bearer auth), with bounded retries. */
+export class CodeCatalystClient {
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly deps: ClientDeps
+  ) {}
+
+  /** PUT /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns?workflowId=… */
+  async startWorkflowRun(
+    ref: ProjectRef & { workflowId: string; clientToken: string }
+  ): Promise<StartedRun> {
+    const operation = 'StartWorkflowRun'
+    const body = await this.call(
+      operation,
+      'PUT',
+      `${projectPath(ref)}/workflowRuns?workflowId=${encodeLabel(ref.workflowId)}`,
+      JSON.stringify({ clientToken: ref.clientToken })
+    )
+    if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
+      throw new ResponseError(
+        operation,
+        `the response has no valid run id: ${untrusted(JSON.stringify(body), 200)}`
+      )
+    }
+    return {
+      id: body.id,
+      workflowId: typeof body.workflowId === 'string' ? body.workflowId : ref.workflowId,
+      spaceName: typeof body.spaceName === 'string' ? body.spaceName : ref.space,
+      projectName: typeof body.projectName === 'string' ? body.projectName : ref.project
+    }
+  }
+
+  /** Sends one operation, retrying throttling and transient faults with the very same request. */
+  private async call(
+    operation: string,
+    method: 'GET' | 'PUT' | 'POST',
+    pathAndQuery: string,
+    body?: string
+  ): Promise<unknown> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.config.token}` }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const request = {
+      operation,
+      method,
+      url: `${this.config.endpoint}${pathAndQuery}`,
+      headers,
+      body,
+      timeoutMs: this.config.requestTimeoutMs
+    }
+    return withRetries(
+      async () => {
+        const response = await this.deps.transport(request)
+        if (response.status >= 300 && response.status < 400) {
+          const location = untrusted(String(response.headers.location ?? 'nowhere'), 200)
+          throw new ResponseError(
+            operation,
+            `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
+              'so the token is not sent to another address. Check the endpoint.'
+          )
+        }
+        if (response.status < 200 || response.status >= 300) {
+          throw serviceErrorFrom(operation, response.status, response.headers, response.body)
+        }
+        try {
+          return JSON.parse(response.body) as unknown
+        } catch {
+          throw new ResponseError(
+            operation,
+            `HTTP ${response.status} with a body that is not JSON: ${untrusted(response.body, 200) || '(empty)'}`
+          )
+        }
+      },
+      defaultRetryPolicy(this.config.maxAttempts),
+      this.deps,
+      ({ error, attempt, maxAttempts, delayMs }) =>
+        this.deps.log(
+          `${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
+            `(attempt ${attempt + 1} of ${maxAttempts})`
+        )
+    )
+  }
+}
+
+function projectPath(ref: ProjectRef): string {
+  return `/v1/spaces/${encodeLabel(ref.space)}/projects/${encodeLabel(ref.project)}`
+}

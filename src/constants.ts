@@ -1,0 +1,34 @@
+/** Input names, exactly as declared in action.yml. */
+export enum Inputs {
+  Space = 'space',
+  Project = 'project',
+  WorkflowId = 'workflow-id',
+  Token = 'token',
+  ClientToken = 'client-token',
+  Endpoint = 'endpoint',
+  MaxAttempts = 'max-attempts',
+  RequestTimeoutSeconds = 'request-timeout-seconds'
+}
+
+/** Output names, exactly as declared in action.yml. */
+export enum Outputs {
+  RunId = 'run-id',
+  WorkflowId = 'workflow-id',
+  ClientToken = 'client-token'
+}
+
+export const ACTION_NAME = 'codecatalyst-run-workflow'
+/** Kept equal to package.json's version by a test. */
+export const ACTION_VERSION = '1.0.0'
+
+export const DEFAULT_ENDPOINT = 'https://codecatalyst.global.api.aws'
+export const CONSOLE_URL = 'https://codecatalyst.aws'
+
+/** Environment variables with the AWS SDKs' meaning. */
+export const ENV_ENDPOINT = 'AWS_ENDPOINT_URL_CODECATALYST'
+export const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS'
+
+export const DEFAULT_MAX_ATTEMPTS = 5
+export const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 } as const
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15
+export const REQUEST_TIMEOUT_RANGE = { min: 1, max: 300 } as const

@@ -1,0 +1,181 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { untrusted } from './safe-text.js'
+
+/** How a failure may be retried: throttling backs off longer than a transient fault. */
+export type RetryClass = 'throttling' | 'transient'
+
+/** A failed API call. `attempts` is set by the retry helper when it gives up. */
+export abstract class ApiError extends Error {
+  attempts = 1
+  retryAfterMs?: number
+  abstract readonly retry: RetryClass | undefined
+
+  constructor(
+    readonly operation: string,
+    /** The cause alone, for retry lines. */
+    readonly reason: string,
+    /** What the user can do about it. */
+    readonly hint?: string
+  ) {
+    super(hint ? `${reason}. ${hint}` : reason)
+  }
+
+  /** One line for the log: what failed, and, after retries, how often it was tried. */
+  describe(): string {
+    const tries = this.attempts > 1 ? ` (gave up after ${this.attempts} attempts)` : ''
+    return `${this.operation} failed${tries}: ${this.message}`
+  }
+}
+
+/** The service answered with an error status. */
+export class ServiceError extends ApiError {
+  override readonly name = 'ServiceError'
+  readonly retry: RetryClass | undefined
+
+  constructor(
+    operation: string,
+    readonly status: number,
+    /** The model's error type, e.g. ThrottlingException; undefined when the body was not an AWS error. */
+    readonly type: string | undefined,
+    readonly serviceMessage: string | undefined,
+    readonly requestId: string | undefined,
+    bodyKind: 'json' | 'html' | 'empty' | 'other'
+  ) {
+    const what = type ? `${type} (HTTP ${status})` : `HTTP ${status}`
+    const said = serviceMessage
+      ? `: ${serviceMessage}`
+      : bodyKind === 'html'
+        ? ' with an HTML page instead of a CodeCatalyst error (a proxy or load balancer may have answered)'
+        : bodyKind === 'empty'
+          ? ' with an empty body'
+          : ''
+    const request = requestId ? ` [request id ${requestId}]` : ''
+    super(operation, `${what}${said}${request}`, hintFor(status, type))
+    this.retry =
+      status === 429 || type === 'ThrottlingException'
+        ? 'throttling'
+        : [500, 502, 503, 504].includes(status)
+          ? 'transient'
+          : undefined
+  }
+}
+
+/** The request never got a complete answer: refused, reset, timed out, cut short. */
+export class TransportError extends ApiError {
+  override readonly name = 'TransportError'
+  readonly retry: RetryClass | undefined
+
+  constructor(
+    operation: string,
+    readonly code: string,
+    message: string
+  ) {
+    super(operation, message)
+    this.retry = RETRYABLE_NETWORK_CODES.has(code) ? 'transient' : undefined
+  }
+}
+
+/** The service answered 2xx or 3xx, but not with what the model promises. Never retried. */
+export class ResponseError extends ApiError {
+  override readonly name = 'ResponseError'
+  readonly retry = undefined
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE'
+])
+
+const HINTS: Record<string, string> = {
+  ValidationException:
+    'Check the space, project and workflow-id inputs: CodeCatalyst rejected them as malformed.',
+  ServiceQuotaExceededException:
+    "The space has reached a limit of its billing tier. Reduce usage or change the space's tier in the CodeCatalyst console.",
+  AccessDeniedException:
+    'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
+    "and that the token's user has a role in the project that may run workflows (Contributor or Project administrator).",
+  ResourceNotFoundException:
+    'Check the space, project and workflow-id: they are case-sensitive, the workflow must exist in that project, ' +
+    "and the token's user must be a member of the space and project.",
+  ConflictException:
+    'The request conflicts with the current state in CodeCatalyst. If you set client-token, it may already have been ' +
+    'used for a different workflow: use a new one.',
+  ThrottlingException:
+    'CodeCatalyst is throttling requests. Re-run the job later, or raise max-attempts to wait longer.'
+}
+
+function hintFor(status: number, type: string | undefined): string | undefined {
+  if (type && HINTS[type]) return HINTS[type]
+  if (status === 401)
+    return 'The token was not accepted. Check that the secret holds a current CodeCatalyst token.'
+  if (status >= 500) return 'CodeCatalyst or something in front of it failed. Re-run the job later.'
+  return undefined
+}
+
+/** The error type, from x-amzn-errortype, then the body's code, then its __type (per the AWS JSON protocols). */
+export function parseErrorType(headers: IncomingHttpHeaders, body: unknown): string | undefined {
+  const record = isRecord(body) ? body : {}
+  const candidates = [headers['x-amzn-errortype'], record.code, record.__type]
+  const raw = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '')
+  if (raw === undefined) return undefined
+  const type = raw.split(':')[0]!.split('#').pop()!.trim()
+  return type ? untrusted(type, 100) : undefined
+}
+
+/** Builds the error for a non-2xx response, whatever its body is. */
+export function serviceErrorFrom(
+  operation: string,
+  status: number,
+  headers: IncomingHttpHeaders,
+  body: string
+): ServiceError {
+  let parsed: unknown
+  try {
+    parsed = body ? JSON.parse(body) : undefined
+  } catch {
+    parsed = undefined
+  }
+  const record = isRecord(parsed) ? parsed : {}
+  const message = [record.message, record.Message].find(
+    m => typeof m === 'string' && m.trim() !== ''
+  )
+  const requestId = headers['x-amzn-requestid']
+  const bodyKind = !body.trim()
+    ? 'empty'
+    : isRecord(parsed)
+      ? 'json'
+      : /^\s*</.test(body)
+        ? 'html'
+        : 'other'
+  const error = new ServiceError(
+    operation,
+    status,
+    parseErrorType(headers, parsed),
+    typeof message === 'string' ? untrusted(message) : undefined,
+    typeof requestId === 'string' ? untrusted(requestId, 100) : undefined,
+    bodyKind
+  )
+  error.retryAfterMs = parseRetryAfter(headers['retry-after'])
+  return error
+}
+
+/** Retry-After as delay-seconds or an HTTP date, in milliseconds; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders, RequestOptions as NodeRequestOptions } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+import { TransportError } from './errors.js'
+import { untrusted } from './safe-text.js'
+
+export interface HttpRequest {
+  operation: string
+  method: 'GET' | 'PUT' | 'POST'
+  url: string
+  headers: Record<string, string>
+  body?: string
+  timeoutMs: number
+}
+
+export interface HttpResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** Sends one request, once. Throws TransportError when no complete response arrives. */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>
+
+/** The client's request-handler hook; its interface module is not exported. */
+type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[number]
+
+/** Larger responses are refused: no page of the operations used comes near this. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+/** Gives each request its own abort signal; @actions/http-client passes the options to node:http. */
+class DeadlineHandler implements RequestHandler {
+  constructor(private readonly signal: AbortSignal) {}
+  prepareRequest(options: NodeRequestOptions): void {
+    options.signal = this.signal
+  }
+  canHandleAuthentication(): boolean {
+    return false
+  }
+  handleAuthentication(): never {
+    throw new Error('not used')
+  }
+}
+
+/**
+ * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
+ * Redirects are returned, not followed, so the bearer token never travels to another origin; the
+ * client's own retries are off (retries are the caller's, with the same idempotency token).
+ */
+export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
+  return async request => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), request.timeoutMs)
+    const client = new HttpClient(userAgent, [new DeadlineHandler(controller.signal)], {
+      allowRedirects: false,
+      allowRetries: false,
+      keepAlive: false,
+      socketTimeout: request.timeoutMs
+    })
+    try {
+      const response = await client.request(
+        request.method,
+        request.url,
+        request.body ?? null!,
+        request.headers
+      )
+      const body = await readLimited(response.message, maxBytes, request.operation)
+      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+    } catch (error) {
+      if (error instanceof TransportError) throw error
+      if (controller.signal.aborted) {
+        throw new TransportError(
+          request.operation,
+          'ETIMEDOUT',
+          `no complete response within ${request.timeoutMs / 1000} s`
+        )
+      }
+      throw toTransportError(request.operation, error)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+async function readLimited(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+  operation: string
+): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream) {
+    size += chunk.length
+    if (size > maxBytes) {
+      stream.destroy()
+      throw new TransportError(
+        operation,
+        'ERESPONSETOOLARGE',
+        `the response body exceeded ${maxBytes} bytes and was discarded`
+      )
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const NETWORK_HINTS: Record<string, string> = {
+  ENOTFOUND: 'the endpoint host name could not be resolved; check the endpoint',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ECONNABORTED: 'the connection was aborted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    'the TLS certificate could not be verified; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
+  SELF_SIGNED_CERT_IN_CHAIN:
+    'the TLS certificate chain is self-signed; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server presented a self-signed TLS certificate'
+}
+
+function toTransportError(operation: string, error: unknown): TransportError {
+  const err = error as NodeJS.ErrnoException
+  // A body cut short ('aborted') is a network fault like a reset.
+  const code = err?.code ?? (err?.message === 'aborted' ? 'ECONNRESET' : 'EUNKNOWN')
+  const detail = untrusted(String(err?.message ?? error), 300)
+  const hint = NETWORK_HINTS[code]
+  return new TransportError(
+    operation,
+    code,
+    hint ? `${hint} (${detail})` : `network error: ${detail}`
+  )
+}

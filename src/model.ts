@@ -1,0 +1,25 @@
+/**
+ * Constraints from the CodeCatalyst service model (codecatalyst/2022-09-28).
+ * Shared by input validation, token derivation and the stand-in, so all three agree.
+ */
+
+/** spaceName, projectName and clientToken: alphanumeric runs joined by single '-', '_' or '.'. */
+export const NAME_PATTERN = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/
+export const NAME_PATTERN_TEXT = "letters and digits, optionally joined by single '-', '_' or '.'"
+
+export const UUID_PATTERN =
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+export const CLIENT_TOKEN_MAX_LENGTH = 64
+
+export function isValidName(value: string): boolean {
+  return NAME_PATTERN.test(value)
+}
+
+export function isValidClientToken(value: string): boolean {
+  return value.length >= 1 && value.length <= CLIENT_TOKEN_MAX_LENGTH && NAME_PATTERN.test(value)
+}
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value)
+}

@@ -1,0 +1,481 @@
+/**
+ * A CodeCatalyst stand-in: the operations this action uses, per the service model
+ * (codecatalyst/2022-09-28, restJson1), on an ephemeral loopback port, with fault injection.
+ */
+import { randomUUID } from 'node:crypto'
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { Socket } from 'node:net'
+import { isUuid, isValidClientToken, isValidName } from '../src/model.js'
+
+export type Operation = 'StartWorkflowRun' | 'GetWorkflowRun' | 'ListWorkflows' | 'GetWorkflow'
+
+/** Faults by name: what a network, a proxy or the service can do to one request. */
+export const FAULTS = [
+  '429',
+  '429-retry-after',
+  '500',
+  '502',
+  '503',
+  '504',
+  'reset',
+  'hang',
+  'html',
+  'truncated',
+  'commit-then-500'
+] as const
+export type FaultName = (typeof FAULTS)[number]
+
+/** A fault by name, or an exact response to send instead of the operation's. */
+export type Fault =
+  FaultName | { status: number; headers?: Record<string, string>; body?: string; commit?: boolean }
+
+export interface StandInWorkflow {
+  id: string
+  name: string
+  space: string
+  project: string
+  status?: 'ACTIVE' | 'INVALID'
+  sourceRepositoryName?: string
+  sourceBranchName?: string
+  definitionPath?: string
+  /** Statuses that successive GetWorkflowRun calls return for runs of this workflow; the last repeats. */
+  runStatuses?: string[]
+}
+
+export interface StandInRun {
+  id: string
+  workflowId: string
+  space: string
+  project: string
+  clientToken: string
+  statuses: string[]
+  polls: number
+  startTime: string
+}
+
+export interface RecordedRequest {
+  operation: Operation | undefined
+  method: string
+  /** Path and query exactly as received (percent-encoded). */
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+export interface StandInOptions {
+  /** The bearer token the stand-in accepts. */
+  token: string
+  workflows: StandInWorkflow[]
+  /** Projects that exist besides those of the workflows: `space/project`. */
+  projects?: string[]
+  /** Default ListWorkflows page size when maxResults is not given. */
+  pageSize?: number
+}
+
+export const DEFAULT_RUN_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'SUCCEEDED']
+const FINISHED = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+  'SUPERSEDED',
+  'CANCELLED',
+  'NOT_RUN',
+  'ABANDONED'
+])
+
+class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export class CodeCatalystStandIn {
+  readonly runs = new Map<string, StandInRun>()
+  readonly requests: RecordedRequest[] = []
+  private readonly byClientToken = new Map<string, StandInRun>()
+  private readonly faults = new Map<Operation, Fault[]>()
+  private readonly sockets = new Set<Socket>()
+  private readonly server: Server
+  private port = 0
+
+  constructor(readonly options: StandInOptions) {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    this.server.on('connection', socket => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    await new Promise<void>(resolve => this.server.listen(port, host, resolve))
+    const address = this.server.address()
+    this.port = typeof address === 'object' && address ? address.port : port
+    return this
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  /** Serves the same API on another server, e.g. an HTTPS one. */
+  get handler(): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => void this.handle(req, res)
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>(resolve => this.server.close(() => resolve()))
+  }
+
+  /** The next requests of `operation` meet these faults, one each, in order. */
+  failNext(operation: Operation, ...faults: Fault[]): this {
+    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...faults])
+    return this
+  }
+
+  requestsFor(operation: Operation): RecordedRequest[] {
+    return this.requests.filter(r => r.operation === operation)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    const url = new URL(req.url ?? '/', 'http://stand-in')
+    const route = matchRoute(req.method ?? '', url.pathname)
+    this.requests.push({
+      operation: route?.operation,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body
+    })
+    const requestId = randomUUID()
+    const fault = route ? this.faults.get(route.operation)?.shift() : undefined
+
+    if (fault === 'reset') return void req.socket.destroy()
+    if (fault === 'hang') return
+    if (fault === 'html') {
+      return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', {
+        'content-type': 'text/html'
+      })
+    }
+    if (fault === '429' || fault === '429-retry-after') {
+      const headers: Record<string, string> = fault === '429' ? {} : { 'retry-after': '1' }
+      return sendError(
+        res,
+        requestId,
+        new ApiFailure(429, 'ThrottlingException', 'Rate exceeded'),
+        headers
+      )
+    }
+    if (fault === '500' || fault === '502' || fault === '503' || fault === '504') {
+      const type = fault === '500' ? 'InternalServerException' : 'ServiceUnavailableException'
+      return sendError(res, requestId, new ApiFailure(Number(fault), type, 'Service unavailable'))
+    }
+    if (typeof fault === 'object' && !fault.commit) {
+      return send(res, fault.status, fault.body ?? '', fault.headers)
+    }
+
+    let result: unknown
+    try {
+      if (!route)
+        throw new ApiFailure(
+          404,
+          'UnknownOperationException',
+          `No route for ${req.method} ${url.pathname}`
+        )
+      this.authorize(req)
+      result = this.execute(route, url.searchParams, body, req.headers['content-type'])
+    } catch (error) {
+      if (error instanceof ApiFailure) return sendError(res, requestId, error)
+      throw error
+    }
+    // Only faults that let the operation commit get this far.
+    if (fault === 'commit-then-500') {
+      return sendError(
+        res,
+        requestId,
+        new ApiFailure(500, 'InternalServerException', 'Internal failure')
+      )
+    }
+    if (typeof fault === 'object') return send(res, fault.status, fault.body ?? '', fault.headers)
+    const json = JSON.stringify(result)
+    if (fault === 'truncated') {
+      // Promise the whole body, send half, and drop the connection.
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(json)
+      })
+      res.write(json.slice(0, Math.floor(json.length / 2)))
+      setTimeout(() => req.socket.destroy(), 20)
+      return
+    }
+    send(res, 200, json, { 'content-type': 'application/json', 'x-amzn-requestid': requestId })
+  }
+
+  private authorize(req: IncomingMessage): void {
+    const header = req.headers.authorization
+    if (!header) throw new ApiFailure(401, 'UnauthorizedException', 'Missing bearer token')
+    if (header !== `Bearer ${this.options.token}`) {
+      throw new ApiFailure(
+        403,
+        'AccessDeniedException',
+        'The bearer token is not valid for this space'
+      )
+    }
+  }
+
+  private execute(
+    route: Route,
+    query: URLSearchParams,
+    body: string,
+    contentType?: string
+  ): unknown {
+    const [space, project] = route.labels as [string, string, ...string[]]
+    // StartWorkflowRun allows names of any length; the other operations require 3-63 characters.
+    const minLength = route.operation === 'StartWorkflowRun' ? 1 : 3
+    for (const [field, value] of [
+      ['spaceName', space],
+      ['projectName', project]
+    ]) {
+      if (
+        !isValidName(value!) ||
+        value!.length < minLength ||
+        (minLength === 3 && value!.length > 63)
+      ) {
+        throw new ApiFailure(400, 'ValidationException', `Invalid ${field}`)
+      }
+    }
+    const input = route.method === 'GET' ? {} : parseJsonBody(body, contentType)
+    if (!this.projectExists(space, project)) {
+      throw new ApiFailure(404, 'ResourceNotFoundException', 'Project not found')
+    }
+    switch (route.operation) {
+      case 'StartWorkflowRun':
+        return this.startWorkflowRun(space, project, query, input)
+      case 'GetWorkflowRun':
+        return this.getWorkflowRun(space, project, route.labels[2]!)
+      case 'ListWorkflows':
+        return this.listWorkflows(space, project, query)
+      case 'GetWorkflow':
+        return this.workflowView(this.findWorkflow(space, project, route.labels[2]!), true)
+    }
+  }
+
+  private startWorkflowRun(
+    space: string,
+    project: string,
+    query: URLSearchParams,
+    input: Record<string, unknown>
+  ): unknown {
+    const workflowId = query.get('workflowId')
+    if (workflowId === null || !isUuid(workflowId)) {
+      throw new ApiFailure(400, 'ValidationException', 'workflowId must be a UUID')
+    }
+    const clientToken = input.clientToken
+    if (
+      clientToken !== undefined &&
+      (typeof clientToken !== 'string' || !isValidClientToken(clientToken))
+    ) {
+      throw new ApiFailure(400, 'ValidationException', 'Invalid clientToken')
+    }
+    const workflow = this.findWorkflow(space, project, workflowId)
+    if (workflow.status === 'INVALID') {
+      throw new ApiFailure(400, 'ValidationException', 'The workflow definition is not valid')
+    }
+    const token = clientToken ?? randomUUID()
+    const previous = this.byClientToken.get(token)
+    if (previous) {
+      if (
+        previous.workflowId !== workflow.id ||
+        previous.space !== space ||
+        previous.project !== project
+      ) {
+        throw new ApiFailure(
+          409,
+          'ConflictException',
+          'The clientToken was used for a different request'
+        )
+      }
+      return runView(previous)
+    }
+    const run: StandInRun = {
+      id: randomUUID(),
+      workflowId: workflow.id,
+      space,
+      project,
+      clientToken: token,
+      statuses: workflow.runStatuses ?? DEFAULT_RUN_STATUSES,
+      polls: 0,
+      startTime: new Date().toISOString()
+    }
+    this.runs.set(run.id, run)
+    this.byClientToken.set(token, run)
+    return runView(run)
+  }
+
+  private getWorkflowRun(space: string, project: string, id: string): unknown {
+    if (!isUuid(id)) throw new ApiFailure(400, 'ValidationException', 'id must be a UUID')
+    const run = this.runs.get(id.toLowerCase())
+    if (!run || run.space !== space || run.project !== project) {
+      throw new ApiFailure(404, 'ResourceNotFoundException', 'Workflow run not found')
+    }
+    const status = run.statuses[Math.min(run.polls, run.statuses.length - 1)]!
+    run.polls++
+    const now = new Date().toISOString()
+    return {
+      ...runView(run),
+      status,
+      statusReasons: [],
+      startTime: run.startTime,
+      ...(FINISHED.has(status) ? { endTime: now } : {}),
+      lastUpdatedTime: now
+    }
+  }
+
+  private listWorkflows(space: string, project: string, query: URLSearchParams): unknown {
+    const maxText = query.get('maxResults')
+    const max = maxText === null ? (this.options.pageSize ?? 25) : Number(maxText)
+    if (!Number.isInteger(max) || max < 1 || max > 100) {
+      throw new ApiFailure(400, 'ValidationException', 'maxResults must be between 1 and 100')
+    }
+    const nextToken = query.get('nextToken')
+    const offset = nextToken === null ? 0 : Number(Buffer.from(nextToken, 'base64url').toString())
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new ApiFailure(400, 'ValidationException', 'Invalid nextToken')
+    }
+    const all = this.options.workflows.filter(w => w.space === space && w.project === project)
+    const page = all.slice(offset, offset + max)
+    const more = offset + max < all.length
+    return {
+      items: page.map(w => this.workflowView(w, false)),
+      ...(more ? { nextToken: Buffer.from(String(offset + max)).toString('base64url') } : {})
+    }
+  }
+
+  private findWorkflow(space: string, project: string, id: string): StandInWorkflow {
+    if (!isUuid(id)) throw new ApiFailure(400, 'ValidationException', 'workflowId must be a UUID')
+    const workflow = this.options.workflows.find(
+      w => w.space === space && w.project === project && w.id.toLowerCase() === id.toLowerCase()
+    )
+    if (!workflow) throw new ApiFailure(404, 'ResourceNotFoundException', 'Workflow not found')
+    return workflow
+  }
+
+  private workflowView(w: StandInWorkflow, withNames: boolean): unknown {
+    const time = '2026-01-01T00:00:00.000Z'
+    return {
+      ...(withNames ? { spaceName: w.space, projectName: w.project } : {}),
+      id: w.id,
+      name: w.name,
+      sourceRepositoryName: w.sourceRepositoryName ?? 'app',
+      sourceBranchName: w.sourceBranchName ?? 'main',
+      definition: { path: w.definitionPath ?? `.codecatalyst/workflows/${w.name}.yaml` },
+      createdTime: time,
+      lastUpdatedTime: time,
+      runMode: 'QUEUED',
+      status: w.status ?? 'ACTIVE'
+    }
+  }
+
+  private projectExists(space: string, project: string): boolean {
+    const key = `${space}/${project}`
+    return (
+      (this.options.projects ?? []).includes(key) ||
+      this.options.workflows.some(w => `${w.space}/${w.project}` === key)
+    )
+  }
+}
+
+interface Route {
+  operation: Operation
+  method: string
+  labels: string[]
+}
+
+const ROUTES: { operation: Operation; method: string; pattern: RegExp }[] = [
+  {
+    operation: 'StartWorkflowRun',
+    method: 'PUT',
+    pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflowRuns$/
+  },
+  {
+    operation: 'GetWorkflowRun',
+    method: 'GET',
+    pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflowRuns\/([^/]+)$/
+  },
+  {
+    operation: 'ListWorkflows',
+    method: 'POST',
+    pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflows$/
+  },
+  {
+    operation: 'GetWorkflow',
+    method: 'GET',
+    pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflows\/([^/]+)$/
+  }
+]
+
+function matchRoute(method: string, path: string): Route | undefined {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path)
+    if (match && route.method === method) {
+      return { operation: route.operation, method, labels: match.slice(1).map(decodeURIComponent) }
+    }
+  }
+  return undefined
+}
+
+function runView(run: StandInRun): Record<string, string> {
+  return { spaceName: run.space, projectName: run.project, id: run.id, workflowId: run.workflowId }
+}
+
+function parseJsonBody(body: string, contentType?: string): Record<string, unknown> {
+  if (body === '') return {}
+  if (!contentType?.startsWith('application/json')) {
+    throw new ApiFailure(400, 'ValidationException', 'Content-Type must be application/json')
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    throw new ApiFailure(400, 'ValidationException', 'The request body is not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ApiFailure(400, 'ValidationException', 'The request body must be a JSON object')
+  }
+  return parsed as Record<string, unknown>
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {}
+): void {
+  res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers })
+  res.end(body)
+}
+
+function sendError(
+  res: ServerResponse,
+  requestId: string,
+  error: ApiFailure,
+  headers: Record<string, string> = {}
+): void {
+  send(res, error.status, JSON.stringify({ message: error.message }), {
+    'content-type': 'application/json',
+    'x-amzn-errortype': error.type,
+    'x-amzn-requestid': requestId,
+    ...headers
+  })
+}
