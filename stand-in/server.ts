@@ -103,7 +103,7 @@ export class CodeCatalystStandIn {
   private port = 0
 
   constructor(readonly options: StandInOptions) {
-    this.server = createServer((req, res) => void this.handle(req, res))
+    this.server = createServer(this.handler)
     this.server.on('connection', socket => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
@@ -123,7 +123,12 @@ export class CodeCatalystStandIn {
 
   /** Serves the same API on another server, e.g. an HTTPS one. */
   get handler(): (req: IncomingMessage, res: ServerResponse) => void {
-    return (req, res) => void this.handle(req, res)
+    return (req, res) =>
+      void this.handle(req, res).catch((error: unknown) => {
+        // A bug in the stand-in or in a test's fault: make it visible, never a hang.
+        if (!res.headersSent) send(res, 599, `stand-in error: ${String(error)}`)
+        else res.destroy()
+      })
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,35 @@
+import { CodeCatalystClient, type ClientConfig } from '../../src/codecatalyst-client.js'
+import { createHttpTransport } from '../../src/http-transport.js'
+import { DEMO, demoOptions } from '../../stand-in/demo.js'
+import { CodeCatalystStandIn, type StandInOptions } from '../../stand-in/server.js'
+
+export { DEMO }
+
+export async function startStandIn(
+  options: Partial<StandInOptions> = {}
+): Promise<CodeCatalystStandIn> {
+  return new CodeCatalystStandIn({ ...demoOptions(), ...options }).start()
+}
+
+/** A client on the real HTTP transport whose backoff sleeps take no time; `log` collects retry lines. */
+export function clientFor(standIn: CodeCatalystStandIn, config: Partial<ClientConfig> = {}) {
+  const log: string[] = []
+  const client = new CodeCatalystClient(
+    { endpoint: standIn.url, token: DEMO.token, maxAttempts: 5, requestTimeoutMs: 2000, ...config },
+    {
+      transport: createHttpTransport('codecatalyst-run-workflow/test'),
+      sleep: async () => undefined,
+      random: Math.random,
+      now: Date.now,
+      log: line => log.push(line)
+    }
+  )
+  return { client, log }
+}
+
+export const START = {
+  space: DEMO.space,
+  project: DEMO.project,
+  workflowId: DEMO.workflowId,
+  clientToken: 'gh-1-1-abc'
+}

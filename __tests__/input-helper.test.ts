@@ -1,0 +1,150 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError, checkEndpoint, getSettings } from '../src/input-helper.js'
+
+const VALID = {
+  space: 'ExampleCorp',
+  project: 'MyDemoProject',
+  'workflow-id': '0a1b2c3d-1111-4222-8333-444455556666',
+  token: 'secret-token-value'
+}
+
+function settings(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  return getSettings(name => inputs[name] ?? '', env)
+}
+
+function problems(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    settings(inputs, env)
+  } catch (error) {
+    if (error instanceof InputError) return error.problems
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('getSettings', () => {
+  it('accepts valid inputs, trims them, and applies the defaults', () => {
+    const s = settings({
+      ...VALID,
+      space: '  ExampleCorp\n',
+      'workflow-id': ` ${VALID['workflow-id'].toUpperCase()} `
+    })
+    expect(s).toEqual({
+      space: 'ExampleCorp',
+      project: 'MyDemoProject',
+      workflowId: VALID['workflow-id'].toUpperCase(),
+      token: 'secret-token-value',
+      clientToken: undefined,
+      endpoint: 'https://codecatalyst.global.api.aws',
+      maxAttempts: 5,
+      requestTimeoutMs: 15000
+    })
+  })
+
+  it('reports every problem in one error, each naming its input and showing the bad value', () => {
+    const found = problems({
+      space: 'Example Corp',
+      project: '',
+      'workflow-id': 'my-demo-workflow-id-123abc',
+      token: '',
+      'client-token': 'a--b',
+      endpoint: 'http://codecatalyst.example.com',
+      'max-attempts': '0',
+      'request-timeout-seconds': 'soon'
+    })
+    expect(found).toHaveLength(8)
+    expect(found).toEqual([
+      expect.stringMatching(/^Invalid space 'Example Corp'\. Expected letters and digits/),
+      "Input 'project' is required.",
+      expect.stringMatching(
+        /^Invalid workflow-id 'my-demo-workflow-id-123abc'\. Expected the workflow's UUID/
+      ),
+      expect.stringMatching(/^Input 'token' is empty\. Pass a CodeCatalyst token from a secret/),
+      expect.stringMatching(/^Invalid client-token 'a--b'\. Expected 1-64 characters/),
+      expect.stringMatching(
+        /^Input 'endpoint' is 'http:\/\/codecatalyst\.example\.com': http is only allowed to a loopback host/
+      ),
+      "Input 'max-attempts' is '0'. Expected a whole number from 1 to 10.",
+      "Input 'request-timeout-seconds' is 'soon'. Expected a whole number from 1 to 300."
+    ])
+  })
+
+  it('never puts the token into a message', () => {
+    const token = 'super-secret-token'
+    const found = problems({ ...VALID, token, space: token + ' x', 'max-attempts': '99' })
+    expect(found.join('\n')).not.toContain(token + "'")
+    expect(found.some(p => p.startsWith("Input 'token'"))).toBe(false)
+  })
+
+  it.each([
+    ['a', true],
+    ['My.Space_1-x', true],
+    ['-lead', false],
+    ['trail.', false],
+    ['dou..ble', false],
+    ['spa ce', false],
+    ['ünïcode', false]
+  ])('checks the model pattern for space %p', (space, ok) => {
+    const result = () => settings({ ...VALID, space })
+    if (ok) expect(result()).toHaveProperty('space', space)
+    else expect(result).toThrow(/Invalid space/)
+  })
+
+  it('accepts a client-token of 64 characters and rejects one of 65', () => {
+    expect(settings({ ...VALID, 'client-token': 'a'.repeat(64) }).clientToken).toBe('a'.repeat(64))
+    expect(problems({ ...VALID, 'client-token': 'a'.repeat(65) })).toEqual([
+      expect.stringMatching(/^Invalid client-token 'a{65}'\. Expected 1-64/)
+    ])
+  })
+
+  it('takes the endpoint from the input, else AWS_ENDPOINT_URL_CODECATALYST, and drops a trailing slash', () => {
+    const env = { AWS_ENDPOINT_URL_CODECATALYST: 'https://proxy.example.com/codecatalyst/' }
+    expect(settings(VALID, env).endpoint).toBe('https://proxy.example.com/codecatalyst')
+    expect(settings({ ...VALID, endpoint: 'http://127.0.0.1:8080' }, env).endpoint).toBe(
+      'http://127.0.0.1:8080'
+    )
+    expect(problems(VALID, { AWS_ENDPOINT_URL_CODECATALYST: 'http://10.0.0.5' })).toEqual([
+      expect.stringMatching(
+        /^Environment variable AWS_ENDPOINT_URL_CODECATALYST is 'http:\/\/10\.0\.0\.5'/
+      )
+    ])
+  })
+
+  it('ignores AWS_ENDPOINT_URL, which other AWS tools on the runner may set', () => {
+    expect(settings(VALID, { AWS_ENDPOINT_URL: 'https://localstack.example.com' }).endpoint).toBe(
+      'https://codecatalyst.global.api.aws'
+    )
+  })
+
+  it('takes max-attempts from the input, else AWS_MAX_ATTEMPTS, naming the source of a bad value', () => {
+    expect(settings(VALID, { AWS_MAX_ATTEMPTS: '3' }).maxAttempts).toBe(3)
+    expect(settings({ ...VALID, 'max-attempts': '7' }, { AWS_MAX_ATTEMPTS: '3' }).maxAttempts).toBe(
+      7
+    )
+    expect(problems(VALID, { AWS_MAX_ATTEMPTS: '2.5' })).toEqual([
+      "Environment variable AWS_MAX_ATTEMPTS is '2.5'. Expected a whole number from 1 to 10."
+    ])
+  })
+})
+
+describe('checkEndpoint', () => {
+  it.each([
+    ['https://codecatalyst.global.api.aws', undefined],
+    ['https://codecatalyst-fips.global.api.aws', undefined],
+    ['http://127.0.0.1:8080', undefined],
+    ['http://127.255.0.9', undefined],
+    ['http://localhost:3000', undefined],
+    ['http://[::1]:3000', undefined],
+    ['http://128.0.0.1', /loopback/],
+    ['http://127.0.0.1.nip.io', /loopback/],
+    ['http://localhost.example.com', /loopback/],
+    ['ftp://127.0.0.1', /not supported/],
+    ['codecatalyst.global.api.aws', /absolute URL/],
+    ['https://user:pass@codecatalyst.global.api.aws', /credentials/],
+    ['https://codecatalyst.global.api.aws/?x=1', /query/]
+  ])('%s', (url, expected) => {
+    const problem = checkEndpoint(url)
+    if (expected === undefined) expect(problem).toBeUndefined()
+    else expect(problem).toMatch(expected)
+  })
+})

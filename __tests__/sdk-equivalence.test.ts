@@ -1,0 +1,113 @@
+/**
+ * Proves that the action's StartWorkflowRun request is byte-for-byte what the AWS SDK sends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import {
+  CodeCatalystClient as SdkClient,
+  StartWorkflowRunCommand
+} from '@aws-sdk/client-codecatalyst'
+import { CodeCatalystClient } from '../src/codecatalyst-client.js'
+import { createHttpTransport } from '../src/http-transport.js'
+
+interface Captured {
+  method: string
+  url: string
+  body: string
+  headers: IncomingMessage['headers']
+}
+
+let server: Server
+let endpoint: string
+const captured: Captured[] = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString()
+      captured.push({ method: req.method!, url: req.url!, body, headers: req.headers })
+      const [, space, project] = /spaces\/([^/]+)\/projects\/([^/]+)/.exec(req.url!)!
+      const workflowId = new URL(req.url!, 'http://x').searchParams.get('workflowId')
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          spaceName: decodeURIComponent(space!),
+          projectName: decodeURIComponent(project!),
+          id: '11111111-2222-4333-8444-555555555555',
+          workflowId
+        })
+      )
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+})
+afterAll(async () => {
+  await new Promise(resolve => server.close(resolve))
+})
+
+const CASES = [
+  {
+    space: 'ExampleCorp',
+    project: 'MyDemoProject',
+    workflowId: '0a1b2c3d-1111-4222-8333-444455556666',
+    clientToken: 'gh-16020401234-1-0123456789abcdef01234567'
+  },
+  {
+    space: 'my.space_1',
+    project: 'web-app.v2',
+    workflowId: 'ABCDEF01-2345-4678-89AB-CDEF01234567',
+    clientToken: 'a.b_c-d'
+  },
+  // Not valid for the service, but proves both encode path labels alike.
+  {
+    space: "a b/c!'()*",
+    project: 'ü%',
+    workflowId: '0a1b2c3d-1111-4222-8333-444455556666',
+    clientToken: 'x'
+  }
+]
+
+describe('StartWorkflowRun on the wire', () => {
+  it.each(CASES)(
+    'is identical to @aws-sdk/client-codecatalyst for $space/$project',
+    async input => {
+      const token = 'the-bearer-token'
+      captured.length = 0
+      const sdk = new SdkClient({ region: 'us-west-2', endpoint, token: { token }, maxAttempts: 1 })
+      await sdk.send(
+        new StartWorkflowRunCommand({
+          spaceName: input.space,
+          projectName: input.project,
+          workflowId: input.workflowId,
+          clientToken: input.clientToken
+        })
+      )
+      const ours = new CodeCatalystClient(
+        { endpoint, token, maxAttempts: 1, requestTimeoutMs: 5000 },
+        {
+          transport: createHttpTransport('test'),
+          sleep: async () => undefined,
+          random: Math.random,
+          now: Date.now,
+          log: () => undefined
+        }
+      )
+      await ours.startWorkflowRun(input)
+
+      const [fromSdk, fromAction] = captured
+      expect(fromAction!.method).toBe(fromSdk!.method)
+      expect(fromAction!.url).toBe(fromSdk!.url)
+      expect(Buffer.from(fromAction!.body)).toEqual(Buffer.from(fromSdk!.body))
+      expect(fromAction!.headers.authorization).toBe(fromSdk!.headers.authorization)
+      expect(fromAction!.headers['content-type']).toBe(fromSdk!.headers['content-type'])
+      expect(fromSdk).toMatchObject({
+        method: 'PUT',
+        body: JSON.stringify({ clientToken: input.clientToken })
+      })
+    }
+  )
+})
