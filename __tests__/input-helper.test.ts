@@ -32,7 +32,8 @@ describe('getSettings', () => {
     expect(s).toEqual({
       space: 'ExampleCorp',
       project: 'MyDemoProject',
-      workflowId: VALID['workflow-id'].toUpperCase(),
+      target: { kind: 'start', workflowId: VALID['workflow-id'].toUpperCase() },
+      wait: undefined,
       token: 'secret-token-value',
       clientToken: undefined,
       endpoint: 'https://codecatalyst.global.api.aws',
@@ -123,6 +124,67 @@ describe('getSettings', () => {
     )
     expect(problems(VALID, { AWS_MAX_ATTEMPTS: '2.5' })).toEqual([
       "Environment variable AWS_MAX_ATTEMPTS is '2.5'. Expected a whole number from 1 to 10."
+    ])
+  })
+})
+
+describe('waiting inputs', () => {
+  it('waits only when asked, with the defaults of action.yml', () => {
+    expect(settings(VALID).wait).toBeUndefined()
+    expect(settings({ ...VALID, wait: 'true' }).wait).toEqual({
+      timeoutMs: 3_600_000,
+      pollIntervalMs: 15_000,
+      succeedOn: ['SUCCEEDED']
+    })
+    expect(settings({ ...VALID, wait: 'False' }).wait).toBeUndefined()
+  })
+
+  it('reads succeed-on as a comma-separated list of finished statuses, in any case', () => {
+    const s = settings({ ...VALID, wait: 'TRUE', 'succeed-on': ' succeeded, STOPPED ,' })
+    expect(s.wait?.succeedOn).toEqual(['SUCCEEDED', 'STOPPED'])
+  })
+
+  it('rejects unknown and unfinished statuses in succeed-on, and a non-boolean wait', () => {
+    expect(problems({ ...VALID, wait: 'yes', 'succeed-on': 'SUCCEEDED,DONE,IN_PROGRESS' })).toEqual(
+      [
+        "Input 'wait' is 'yes'. Expected true or false.",
+        expect.stringMatching(
+          /^Input 'succeed-on' names 'DONE', which is not a CodeCatalyst run status\. Expected finished statuses from: SUCCEEDED, FAILED/
+        ),
+        expect.stringMatching(
+          /^Input 'succeed-on' names 'IN_PROGRESS', which is not a finished status\./
+        )
+      ]
+    )
+  })
+
+  it('bounds the wait timeout and the poll interval', () => {
+    expect(
+      problems({ ...VALID, 'poll-interval-seconds': '0', 'wait-timeout-seconds': '-5' })
+    ).toEqual([
+      "Input 'wait-timeout-seconds' is '-5'. Expected a whole number from 1 to 432000.",
+      "Input 'poll-interval-seconds' is '0'. Expected a whole number from 1 to 3600."
+    ])
+  })
+
+  it('follows an existing run with run-id: no workflow-id needed, waiting implied', () => {
+    const runId = '11111111-2222-4333-8444-555555555555'
+    const s = settings({ ...VALID, 'workflow-id': '', 'run-id': runId })
+    expect(s.target).toEqual({ kind: 'existing', runId, workflowId: undefined })
+    expect(s.wait).toBeDefined()
+    expect(settings({ ...VALID, 'run-id': runId }).target).toEqual({
+      kind: 'existing',
+      runId,
+      workflowId: VALID['workflow-id']
+    })
+  })
+
+  it('asks for workflow-id or run-id when neither is given, and checks run-id is a UUID', () => {
+    expect(problems({ ...VALID, 'workflow-id': '' })).toEqual([
+      "Input 'workflow-id' is required to start a run (or give 'run-id' to wait for an existing run)."
+    ])
+    expect(problems({ ...VALID, 'run-id': '42' })).toEqual([
+      expect.stringMatching(/^Invalid run-id '42'\. Expected a workflow run's UUID/)
     ])
   })
 })

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9345);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9223);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9345:
+/***/ 9223:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28416,7 +28416,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31229,7 +31229,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31237,7 +31237,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31245,7 +31245,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31569,6 +31569,21 @@ function isValidClientToken(value) {
 function isUuid(value) {
     return UUID_PATTERN.test(value);
 }
+/** Workflow run statuses, from the model. */
+const RUNNING_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'STOPPING'];
+const FINISHED_STATUSES = [
+    'SUCCEEDED',
+    'FAILED',
+    'STOPPED',
+    'SUPERSEDED',
+    'CANCELLED',
+    'NOT_RUN',
+    'ABANDONED'
+];
+const RUN_STATUSES = [...RUNNING_STATUSES, ...FINISHED_STATUSES];
+function isFinished(status) {
+    return FINISHED_STATUSES.includes(status);
+}
 
 ;// CONCATENATED MODULE: ./src/retry-helper.ts
 
@@ -31642,6 +31657,21 @@ class CodeCatalystClient {
             projectName: typeof body.projectName === 'string' ? body.projectName : ref.project
         };
     }
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
+    async getWorkflowRun(ref) {
+        const operation = 'GetWorkflowRun';
+        const body = await this.call(operation, 'GET', `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`);
+        if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
+            throw new ResponseError(operation, `the response has no status: ${untrusted(JSON.stringify(body), 200)}`);
+        }
+        return {
+            id: typeof body.id === 'string' ? body.id : ref.runId,
+            workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
+            status: untrusted(body.status, 100),
+            startTime: timestamp(body.startTime),
+            endTime: timestamp(body.endTime)
+        };
+    }
     /** Sends one operation, retrying throttling and transient faults with the very same request. */
     async call(operation, method, pathAndQuery, body) {
         const headers = { authorization: `Bearer ${this.config.token}` };
@@ -31653,7 +31683,8 @@ class CodeCatalystClient {
             url: `${this.config.endpoint}${pathAndQuery}`,
             headers,
             body,
-            timeoutMs: this.config.requestTimeoutMs
+            timeoutMs: this.config.requestTimeoutMs,
+            signal: this.deps.signal
         };
         return withRetries(async () => {
             const response = await this.deps.transport(request);
@@ -31675,6 +31706,11 @@ class CodeCatalystClient {
             `(attempt ${attempt + 1} of ${maxAttempts})`));
     }
 }
+/** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
+function timestamp(value) {
+    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
 function projectPath(ref) {
     return `/v1/spaces/${encodeLabel(ref.space)}/projects/${encodeLabel(ref.project)}`;
 }
@@ -31691,6 +31727,11 @@ var Inputs;
     Inputs["Endpoint"] = "endpoint";
     Inputs["MaxAttempts"] = "max-attempts";
     Inputs["RequestTimeoutSeconds"] = "request-timeout-seconds";
+    Inputs["RunId"] = "run-id";
+    Inputs["Wait"] = "wait";
+    Inputs["WaitTimeoutSeconds"] = "wait-timeout-seconds";
+    Inputs["PollIntervalSeconds"] = "poll-interval-seconds";
+    Inputs["SucceedOn"] = "succeed-on";
 })(Inputs || (Inputs = {}));
 /** Output names, exactly as declared in action.yml. */
 var Outputs;
@@ -31698,6 +31739,10 @@ var Outputs;
     Outputs["RunId"] = "run-id";
     Outputs["WorkflowId"] = "workflow-id";
     Outputs["ClientToken"] = "client-token";
+    Outputs["Status"] = "status";
+    Outputs["StartTime"] = "start-time";
+    Outputs["EndTime"] = "end-time";
+    Outputs["DurationSeconds"] = "duration-seconds";
 })(Outputs || (Outputs = {}));
 const ACTION_NAME = 'codecatalyst-run-workflow';
 /** Kept equal to package.json's version by a test. */
@@ -31711,6 +31756,12 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 };
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
 const REQUEST_TIMEOUT_RANGE = { min: 1, max: 300 };
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+/** Five days: longer than any job a runner allows. */
+const WAIT_TIMEOUT_RANGE = { min: 1, max: 432_000 };
+const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+const POLL_INTERVAL_RANGE = { min: 1, max: 3600 };
+const DEFAULT_SUCCEED_ON = 'SUCCEEDED';
 
 ;// CONCATENATED MODULE: ./src/http-transport.ts
 
@@ -31741,9 +31792,14 @@ class DeadlineHandler {
  */
 function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
     return async (request) => {
+        if (request.signal?.aborted)
+            throw cancelled(request.operation);
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), request.timeoutMs);
-        const client = new lib_HttpClient(userAgent, [new DeadlineHandler(controller.signal)], {
+        const signal = request.signal
+            ? AbortSignal.any([controller.signal, request.signal])
+            : controller.signal;
+        const client = new lib_HttpClient(userAgent, [new DeadlineHandler(signal)], {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: false,
@@ -31757,6 +31813,8 @@ function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
         catch (error) {
             if (error instanceof TransportError)
                 throw error;
+            if (request.signal?.aborted)
+                throw cancelled(request.operation);
             if (controller.signal.aborted) {
                 throw new TransportError(request.operation, 'ETIMEDOUT', `no complete response within ${request.timeoutMs / 1000} s`);
             }
@@ -31766,6 +31824,9 @@ function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
             clearTimeout(timer);
         }
     };
+}
+function cancelled(operation) {
+    return new TransportError(operation, 'ECANCELED', 'cancelled');
 }
 async function readLimited(stream, maxBytes, operation) {
     const chunks = [];
@@ -31835,12 +31896,7 @@ function getSettings(read, env) {
         else if (!isValidName(value))
             problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`);
     }
-    const workflowId = input(Inputs.WorkflowId);
-    if (!workflowId)
-        problems.push(`Input '${Inputs.WorkflowId}' is required.`);
-    else if (!isUuid(workflowId))
-        problems.push(`Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ` +
-            'like 0a1b2c3d-1111-4222-8333-444455556666.');
+    const target = readTarget(input(Inputs.WorkflowId), input(Inputs.RunId), problems);
     const token = input(Inputs.Token);
     if (!token)
         problems.push(`Input '${Inputs.Token}' is empty. Pass a CodeCatalyst token from a secret, ` +
@@ -31854,18 +31910,71 @@ function getSettings(read, env) {
         ? `Input '${Inputs.MaxAttempts}'`
         : `Environment variable ${ENV_MAX_ATTEMPTS}`, input(Inputs.MaxAttempts) || env[ENV_MAX_ATTEMPTS]?.trim() || String(DEFAULT_MAX_ATTEMPTS), MAX_ATTEMPTS_RANGE, problems);
     const requestTimeoutSeconds = readWholeNumber(`Input '${Inputs.RequestTimeoutSeconds}'`, input(Inputs.RequestTimeoutSeconds) || String(DEFAULT_REQUEST_TIMEOUT_SECONDS), REQUEST_TIMEOUT_RANGE, problems);
-    if (problems.length > 0)
+    const wait = readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing';
+    const waitSettings = {
+        timeoutMs: 1000 *
+            readWholeNumber(`Input '${Inputs.WaitTimeoutSeconds}'`, input(Inputs.WaitTimeoutSeconds) || String(DEFAULT_WAIT_TIMEOUT_SECONDS), WAIT_TIMEOUT_RANGE, problems),
+        pollIntervalMs: 1000 *
+            readWholeNumber(`Input '${Inputs.PollIntervalSeconds}'`, input(Inputs.PollIntervalSeconds) || String(DEFAULT_POLL_INTERVAL_SECONDS), POLL_INTERVAL_RANGE, problems),
+        succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
+    };
+    if (problems.length > 0 || !target)
         throw new InputError(problems);
     return {
         space,
         project,
-        workflowId,
+        target,
+        wait: wait ? waitSettings : undefined,
         token,
         clientToken,
         endpoint,
         maxAttempts,
         requestTimeoutMs: requestTimeoutSeconds * 1000
     };
+}
+const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666';
+function readTarget(workflowId, runId, problems) {
+    const before = problems.length;
+    if (workflowId && !isUuid(workflowId))
+        problems.push(`Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ${UUID_EXAMPLE}.`);
+    if (runId && !isUuid(runId))
+        problems.push(`Invalid ${Inputs.RunId} ${quote(runId)}. Expected a workflow run's UUID, ${UUID_EXAMPLE}.`);
+    if (!workflowId && !runId)
+        problems.push(`Input '${Inputs.WorkflowId}' is required to start a run (or give '${Inputs.RunId}' to wait for an existing run).`);
+    if (problems.length > before)
+        return undefined;
+    return runId
+        ? { kind: 'existing', runId, workflowId: workflowId || undefined }
+        : { kind: 'start', workflowId };
+}
+/** Accepts what core.getBooleanInput accepts (YAML 1.2 core schema), and '' as false. */
+function readBoolean(name, value, problems) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['', 'false', 'False', 'FALSE'].includes(value))
+        return false;
+    problems.push(`Input '${name}' is ${quote(value)}. Expected true or false.`);
+    return false;
+}
+function readSucceedOn(value, problems) {
+    const statuses = value
+        .split(',')
+        .map(s => s.trim().toUpperCase())
+        .filter(Boolean);
+    const finished = FINISHED_STATUSES;
+    const running = RUNNING_STATUSES;
+    for (const status of statuses) {
+        if (finished.includes(status))
+            continue;
+        problems.push(`Input '${Inputs.SucceedOn}' names ${quote(status)}, which ` +
+            (running.includes(status)
+                ? 'is not a finished status'
+                : 'is not a CodeCatalyst run status') +
+            `. Expected finished statuses from: ${finished.join(', ')}.`);
+    }
+    if (statuses.length === 0)
+        problems.push(`Input '${Inputs.SucceedOn}' is empty. Expected e.g. SUCCEEDED.`);
+    return statuses;
 }
 function readWholeNumber(source, value, range, problems) {
     const n = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -31917,7 +32026,70 @@ function isLoopback(hostname) {
         /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host));
 }
 
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+/**
+ * Polls the run until it finishes, the timeout passes or the job is cancelled.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
+ * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
+ * any other error (403, 404, a malformed answer) ends it by being thrown.
+ */
+async function waitForRun(deps, options) {
+    const started = deps.now();
+    const deadline = started + options.timeoutMs;
+    const timeline = [];
+    const warned = new Set();
+    let run;
+    const result = (outcome) => ({
+        outcome,
+        run,
+        timeline,
+        elapsedMs: deps.now() - started
+    });
+    for (;;) {
+        if (deps.signal.aborted)
+            return result('cancelled');
+        const pollStarted = deps.now();
+        try {
+            run = await deps.getRun();
+            const elapsedMs = deps.now() - started;
+            if (timeline.at(-1)?.status !== run.status) {
+                timeline.push({ status: run.status, elapsedMs });
+                deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`);
+            }
+            if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
+                warned.add(run.status);
+                deps.warning(`The run has status ${run.status}, which this action does not know; it is treated as still running.`);
+            }
+            if (isFinished(run.status)) {
+                return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed');
+            }
+        }
+        catch (error) {
+            if (deps.signal.aborted)
+                return result('cancelled');
+            if (!(error instanceof ApiError) || !error.retry)
+                throw error;
+            deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`);
+        }
+        const now = deps.now();
+        if (now >= deadline)
+            return result('timed-out');
+        await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now));
+    }
+}
+/** 75_000 -> '1m 15s'. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
+
 
 
 /** Escapes text for the HTML that the job summary is rendered from. */
@@ -31928,30 +32100,68 @@ function escapeHtml(text) {
 function workflowsPageUrl(space, project) {
     return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`;
 }
-async function writeSummary(s) {
+/** Seconds from the run's start to its end, when both are known. */
+function runDurationSeconds(wait) {
+    const { startTime, endTime } = wait?.run ?? {};
+    if (!startTime || !endTime)
+        return undefined;
+    return Math.max(0, Math.round((Date.parse(endTime) - Date.parse(startTime)) / 1000));
+}
+function heading(report) {
+    const status = report.wait?.run?.status;
+    switch (report.wait?.outcome) {
+        case 'succeeded':
+        case 'failed':
+            return `CodeCatalyst workflow run ${status}`;
+        case 'timed-out':
+            return `CodeCatalyst workflow run still ${status ?? 'unknown'}: stopped waiting`;
+        case 'cancelled':
+            return `CodeCatalyst workflow run ${status ?? 'unknown'}: job cancelled while waiting`;
+    }
+    if (report.failure)
+        return report.runId
+            ? 'CodeCatalyst workflow run: failed'
+            : 'CodeCatalyst workflow run not started';
+    return 'CodeCatalyst workflow run started';
+}
+async function writeSummary(report) {
+    const duration = runDurationSeconds(report.wait);
+    const run = report.wait?.run;
     const rows = [
-        ['Space', s.space],
-        ['Project', s.project],
-        ['Workflow id', s.workflowId],
-        ['Run id', s.runId ?? '(not started)'],
-        ['Client token', s.clientToken]
+        ['Space', report.space],
+        ['Project', report.project],
+        ['Workflow id', report.workflowId ?? run?.workflowId],
+        ['Run id', report.runId ?? '(not started)'],
+        ['Client token', report.clientToken],
+        ['Status', run?.status],
+        ['Started', run?.startTime],
+        ['Finished', run?.endTime],
+        ['Duration', duration === undefined ? undefined : formatDuration(duration * 1000)]
     ];
-    const summary = summary_summary
-        .addHeading(s.runId ? 'CodeCatalyst workflow run started' : 'CodeCatalyst workflow run not started', 2)
-        .addTable([
+    const summary = summary_summary.addHeading(escapeHtml(heading(report)), 2).addTable([
         [
             { data: 'Field', header: true },
             { data: 'Value', header: true }
         ],
-        ...rows.map(([k, v]) => [k, `<code>${escapeHtml(v)}</code>`])
+        ...rows.filter(([, v]) => v).map(([k, v]) => [k, `<code>${escapeHtml(v)}</code>`])
     ]);
-    if (s.error)
-        summary.addRaw(`<p><strong>Error:</strong> ${escapeHtml(s.error)}</p>`, true);
-    summary.addLink('Open the workflows of this project in CodeCatalyst', workflowsPageUrl(s.space, s.project));
+    if (report.failure)
+        summary.addRaw(`<p><strong>Failure:</strong> ${escapeHtml(report.failure)}</p>`, true);
+    if (report.wait && report.wait.timeline.length > 0) {
+        summary.addHeading('Status timeline', 3).addTable([
+            [
+                { data: 'Status', header: true },
+                { data: 'Seen after', header: true }
+            ],
+            ...report.wait.timeline.map(c => [escapeHtml(c.status), formatDuration(c.elapsedMs)])
+        ]);
+    }
+    summary.addLink('Open the workflows of this project in CodeCatalyst', workflowsPageUrl(report.space, report.project));
     await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -31974,50 +32184,153 @@ async function run() {
         setFailed(errorText(error));
         return;
     }
-    const clientToken = settings.clientToken ?? deriveToken(settings);
+    const cancellation = new AbortController();
     const client = new CodeCatalystClient(settings, {
         transport: createHttpTransport(USER_AGENT),
-        sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+        sleep: abortableSleep(cancellation.signal),
         random: Math.random,
         now: Date.now,
-        log: line => info(line)
+        log: line => info(line),
+        signal: cancellation.signal
     });
-    const target = {
+    const report = {
         space: settings.space,
         project: settings.project,
-        workflowId: settings.workflowId
+        workflowId: settings.target.workflowId
     };
-    info(`Starting workflow ${target.workflowId} in ${target.space}/${target.project} ` +
-        `(client token ${clientToken}) at ${settings.endpoint}`);
     try {
-        const started = await client.startWorkflowRun({ ...target, clientToken });
-        setOutput(Outputs.RunId, started.id);
-        setOutput(Outputs.WorkflowId, started.workflowId);
-        setOutput(Outputs.ClientToken, clientToken);
-        notice(`Started CodeCatalyst workflow run ${started.id}`, {
-            title: 'CodeCatalyst run started'
-        });
-        await writeSummary({ ...target, clientToken, runId: started.id });
+        const runId = settings.target.kind === 'start'
+            ? await startRun(client, settings, report)
+            : settings.target.runId;
+        report.runId = runId;
+        setOutput(Outputs.RunId, runId);
+        if (settings.wait)
+            report.failure = await waitForResult(client, settings, settings.wait, runId, report, cancellation);
     }
     catch (error) {
-        const text = errorText(error);
-        setFailed(text);
-        await writeSummary({ ...target, clientToken, error: text }).catch(() => undefined);
+        report.failure = errorText(error);
+    }
+    if (report.failure)
+        setFailed(report.failure);
+    await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${errorText(error)}`));
+}
+/** Starts the run and sets the start outputs at once, so later steps have them even if a wait fails. */
+async function startRun(client, settings, report) {
+    const workflowId = report.workflowId;
+    const clientToken = settings.clientToken ?? deriveToken(settings, workflowId);
+    report.clientToken = clientToken;
+    info(`Starting workflow ${workflowId} in ${settings.space}/${settings.project} ` +
+        `(client token ${clientToken}) at ${settings.endpoint}`);
+    const started = await client.startWorkflowRun({
+        space: settings.space,
+        project: settings.project,
+        workflowId,
+        clientToken
+    });
+    setOutput(Outputs.WorkflowId, started.workflowId);
+    setOutput(Outputs.ClientToken, clientToken);
+    notice(`Started CodeCatalyst workflow run ${started.id}`, {
+        title: 'CodeCatalyst run started'
+    });
+    return started.id;
+}
+/** Waits for the run; returns why the step fails, or undefined when the run succeeded. */
+async function waitForResult(client, settings, wait, runId, report, cancellation) {
+    const expectedWorkflow = report.workflowId?.toLowerCase();
+    const onSignal = (signal) => {
+        info(`Received ${signal}: the job is being cancelled; stopping the wait.`);
+        cancellation.abort();
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    info(`Waiting for run ${runId} to finish: a status check every ${wait.pollIntervalMs / 1000} s, ` +
+        `for at most ${formatDuration(wait.timeoutMs)}; success is ${wait.succeedOn.join(' or ')}.`);
+    let result;
+    try {
+        result = await waitForRun({
+            getRun: async () => {
+                const run = await client.getWorkflowRun({
+                    space: settings.space,
+                    project: settings.project,
+                    runId
+                });
+                if (expectedWorkflow && run.workflowId.toLowerCase() !== expectedWorkflow) {
+                    throw new Error(`Run ${runId} belongs to workflow ${run.workflowId}, not to the ${Inputs.WorkflowId} ${report.workflowId}. ` +
+                        `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowId} empty.`);
+                }
+                return run;
+            },
+            now: Date.now,
+            sleep: abortableSleep(cancellation.signal),
+            signal: cancellation.signal,
+            info: line => info(line),
+            warning: line => warning(line)
+        }, wait);
+    }
+    finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
+    report.wait = result;
+    setWaitOutputs(result);
+    if (!report.workflowId && result.run?.workflowId)
+        setOutput(Outputs.WorkflowId, result.run.workflowId);
+    const status = result.run?.status ?? 'unknown';
+    const continues = 'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
+        `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`;
+    switch (result.outcome) {
+        case 'succeeded':
+            info(`Run ${runId} finished with status ${status} after ${formatDuration(result.elapsedMs)} of waiting.`);
+            return undefined;
+        case 'failed':
+            return (`CodeCatalyst workflow run ${runId} finished with status ${status}, which is not ${wait.succeedOn.join(' or ')}. ` +
+                `See the run at ${workflowsPageUrl(settings.space, settings.project)}.`);
+        case 'timed-out':
+            return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: run ${runId} is still ${status}. ${continues}`;
+        case 'cancelled':
+            return `The job was cancelled while waiting: run ${runId} was ${status}. ${continues}`;
     }
 }
-function deriveToken(settings) {
+function setWaitOutputs(result) {
+    const run = result.run;
+    if (!run)
+        return;
+    setOutput(Outputs.Status, run.status);
+    if (run.startTime)
+        setOutput(Outputs.StartTime, run.startTime);
+    if (run.endTime)
+        setOutput(Outputs.EndTime, run.endTime);
+    const duration = runDurationSeconds(result);
+    if (duration !== undefined)
+        setOutput(Outputs.DurationSeconds, String(duration));
+}
+function deriveToken(settings, workflowId) {
     const { token, random } = deriveClientToken({
         runId: process.env.GITHUB_RUN_ID,
         runAttempt: process.env.GITHUB_RUN_ATTEMPT,
         job: process.env.GITHUB_JOB,
         action: process.env.GITHUB_ACTION,
-        ...settings
+        space: settings.space,
+        project: settings.project,
+        workflowId
     });
     if (random) {
         notice(`GITHUB_RUN_ID is not set, so this is not a GitHub Actions run: using the random client token ${token}. ` +
             'Retries of this process are idempotent; another process starts another run.');
     }
     return token;
+}
+/** A sleep that ends early when the job is cancelled. */
+function abortableSleep(signal) {
+    return ms => new Promise(resolve => {
+        if (signal.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
 }
 function errorText(error) {
     if (error instanceof ApiError)

@@ -1,9 +1,9 @@
 /**
  * Runs the built action (dist/index.js) as the runner does and prints its log, outputs and summary.
  *
- *   npm start                         against the embedded CodeCatalyst stand-in (no setup)
- *   npm start -- --wait               ... and wait for the run to finish
- *   CODECATALYST_TOKEN=... npm start -- --space S --project P --workflow-id ID [--wait]
+ *   npm start                         start a run on the embedded CodeCatalyst stand-in and wait for it
+ *   npm start -- --start-only         ... without waiting
+ *   CODECATALYST_TOKEN=... npm start -- --space S --project P --workflow-id ID [--start-only]
  *                                     against the real CodeCatalyst API (or --endpoint URL)
  */
 import { parseArgs } from 'node:util'
@@ -17,7 +17,7 @@ const { values } = parseArgs({
     project: { type: 'string' },
     'workflow-id': { type: 'string' },
     endpoint: { type: 'string' },
-    wait: { type: 'boolean', default: false }
+    'start-only': { type: 'boolean', default: false }
   }
 })
 
@@ -35,7 +35,7 @@ const inputs: Record<string, string> = {
   project: values.project ?? DEMO.project,
   'workflow-id': values['workflow-id'] ?? DEMO.workflowId,
   token: real ? process.env.CODECATALYST_TOKEN! : DEMO.token,
-  wait: String(values.wait),
+  wait: String(!values['start-only']),
   'poll-interval-seconds': real ? '15' : '1'
 }
 const endpoint = values.endpoint ?? standIn?.url

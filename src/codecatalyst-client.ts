@@ -16,6 +16,8 @@ export interface ClientDeps extends RetryDeps {
   transport: Transport
   /** Where retries are reported. */
   log: (line: string) => void
+  /** Cancels requests in flight. */
+  signal?: AbortSignal
 }
 
 export interface ProjectRef {
@@ -28,6 +30,15 @@ export interface StartedRun {
   workflowId: string
   spaceName: string
   projectName: string
+}
+
+export interface WorkflowRun {
+  id: string
+  workflowId: string
+  status: string
+  /** ISO 8601. */
+  startTime?: string
+  endTime?: string
 }
 
 /** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
@@ -70,6 +81,29 @@ export class CodeCatalystClient {
     }
   }
 
+  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
+  async getWorkflowRun(ref: ProjectRef & { runId: string }): Promise<WorkflowRun> {
+    const operation = 'GetWorkflowRun'
+    const body = await this.call(
+      operation,
+      'GET',
+      `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`
+    )
+    if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
+      throw new ResponseError(
+        operation,
+        `the response has no status: ${untrusted(JSON.stringify(body), 200)}`
+      )
+    }
+    return {
+      id: typeof body.id === 'string' ? body.id : ref.runId,
+      workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
+      status: untrusted(body.status, 100),
+      startTime: timestamp(body.startTime),
+      endTime: timestamp(body.endTime)
+    }
+  }
+
   /** Sends one operation, retrying throttling and transient faults with the very same request. */
   private async call(
     operation: string,
@@ -85,7 +119,8 @@ export class CodeCatalystClient {
       url: `${this.config.endpoint}${pathAndQuery}`,
       headers,
       body,
-      timeoutMs: this.config.requestTimeoutMs
+      timeoutMs: this.config.requestTimeoutMs,
+      signal: this.deps.signal
     }
     return withRetries(
       async () => {
@@ -119,6 +154,13 @@ export class CodeCatalystClient {
         )
     )
   }
+}
+
+/** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
+function timestamp(value: unknown): string | undefined {
+  const ms =
+    typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString()
 }
 
 function projectPath(ref: ProjectRef): string {

@@ -7,14 +7,23 @@ export enum Inputs {
   ClientToken = 'client-token',
   Endpoint = 'endpoint',
   MaxAttempts = 'max-attempts',
-  RequestTimeoutSeconds = 'request-timeout-seconds'
+  RequestTimeoutSeconds = 'request-timeout-seconds',
+  RunId = 'run-id',
+  Wait = 'wait',
+  WaitTimeoutSeconds = 'wait-timeout-seconds',
+  PollIntervalSeconds = 'poll-interval-seconds',
+  SucceedOn = 'succeed-on'
 }
 
 /** Output names, exactly as declared in action.yml. */
 export enum Outputs {
   RunId = 'run-id',
   WorkflowId = 'workflow-id',
-  ClientToken = 'client-token'
+  ClientToken = 'client-token',
+  Status = 'status',
+  StartTime = 'start-time',
+  EndTime = 'end-time',
+  DurationSeconds = 'duration-seconds'
 }
 
 export const ACTION_NAME = 'codecatalyst-run-workflow'
@@ -32,3 +41,9 @@ export const DEFAULT_MAX_ATTEMPTS = 5
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 } as const
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15
 export const REQUEST_TIMEOUT_RANGE = { min: 1, max: 300 } as const
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600
+/** Five days: longer than any job a runner allows. */
+export const WAIT_TIMEOUT_RANGE = { min: 1, max: 432_000 } as const
+export const DEFAULT_POLL_INTERVAL_SECONDS = 15
+export const POLL_INTERVAL_RANGE = { min: 1, max: 3600 } as const
+export const DEFAULT_SUCCEED_ON = 'SUCCEEDED'

@@ -10,6 +10,8 @@ export interface HttpRequest {
   headers: Record<string, string>
   body?: string
   timeoutMs: number
+  /** Aborts the request when the job is cancelled. */
+  signal?: AbortSignal
 }
 
 export interface HttpResponse {
@@ -48,9 +50,13 @@ class DeadlineHandler implements RequestHandler {
  */
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
   return async request => {
+    if (request.signal?.aborted) throw cancelled(request.operation)
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), request.timeoutMs)
-    const client = new HttpClient(userAgent, [new DeadlineHandler(controller.signal)], {
+    const signal = request.signal
+      ? AbortSignal.any([controller.signal, request.signal])
+      : controller.signal
+    const client = new HttpClient(userAgent, [new DeadlineHandler(signal)], {
       allowRedirects: false,
       allowRetries: false,
       keepAlive: false,
@@ -67,6 +73,7 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
     } catch (error) {
       if (error instanceof TransportError) throw error
+      if (request.signal?.aborted) throw cancelled(request.operation)
       if (controller.signal.aborted) {
         throw new TransportError(
           request.operation,
@@ -79,6 +86,10 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
       clearTimeout(timer)
     }
   }
+}
+
+function cancelled(operation: string): TransportError {
+  return new TransportError(operation, 'ECANCELED', 'cancelled')
 }
 
 async function readLimited(

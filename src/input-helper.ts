@@ -1,26 +1,46 @@
 import {
   DEFAULT_ENDPOINT,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_POLL_INTERVAL_SECONDS,
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  DEFAULT_SUCCEED_ON,
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
   ENV_ENDPOINT,
   ENV_MAX_ATTEMPTS,
   Inputs,
   MAX_ATTEMPTS_RANGE,
-  REQUEST_TIMEOUT_RANGE
+  POLL_INTERVAL_RANGE,
+  REQUEST_TIMEOUT_RANGE,
+  WAIT_TIMEOUT_RANGE
 } from './constants.js'
 import {
   CLIENT_TOKEN_MAX_LENGTH,
+  FINISHED_STATUSES,
   NAME_PATTERN_TEXT,
+  RUNNING_STATUSES,
   isUuid,
   isValidClientToken,
   isValidName
 } from './model.js'
 
+/** What the step does: start a run of a workflow, or follow a run that already exists. */
+export type Target =
+  { kind: 'start'; workflowId: string } | { kind: 'existing'; runId: string; workflowId?: string }
+
+export interface WaitSettings {
+  timeoutMs: number
+  pollIntervalMs: number
+  /** Finished statuses that count as success. */
+  succeedOn: string[]
+}
+
 /** Everything the action needs, validated. Nothing downstream reads inputs again. */
 export interface Settings {
   space: string
   project: string
-  workflowId: string
+  target: Target
+  /** Set when the step waits for the run to finish (always, for an existing run). */
+  wait?: WaitSettings
   token: string
   /** The explicit `client-token` input, if given; otherwise one is derived. */
   clientToken?: string
@@ -70,13 +90,7 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
       problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`)
   }
 
-  const workflowId = input(Inputs.WorkflowId)
-  if (!workflowId) problems.push(`Input '${Inputs.WorkflowId}' is required.`)
-  else if (!isUuid(workflowId))
-    problems.push(
-      `Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ` +
-        'like 0a1b2c3d-1111-4222-8333-444455556666.'
-    )
+  const target = readTarget(input(Inputs.WorkflowId), input(Inputs.RunId), problems)
 
   const token = input(Inputs.Token)
   if (!token)
@@ -109,17 +123,91 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     problems
   )
 
-  if (problems.length > 0) throw new InputError(problems)
+  const wait = readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing'
+  const waitSettings: WaitSettings = {
+    timeoutMs:
+      1000 *
+      readWholeNumber(
+        `Input '${Inputs.WaitTimeoutSeconds}'`,
+        input(Inputs.WaitTimeoutSeconds) || String(DEFAULT_WAIT_TIMEOUT_SECONDS),
+        WAIT_TIMEOUT_RANGE,
+        problems
+      ),
+    pollIntervalMs:
+      1000 *
+      readWholeNumber(
+        `Input '${Inputs.PollIntervalSeconds}'`,
+        input(Inputs.PollIntervalSeconds) || String(DEFAULT_POLL_INTERVAL_SECONDS),
+        POLL_INTERVAL_RANGE,
+        problems
+      ),
+    succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
+  }
+
+  if (problems.length > 0 || !target) throw new InputError(problems)
   return {
     space,
     project,
-    workflowId,
+    target,
+    wait: wait ? waitSettings : undefined,
     token,
     clientToken,
     endpoint,
     maxAttempts,
     requestTimeoutMs: requestTimeoutSeconds * 1000
   }
+}
+
+const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666'
+
+function readTarget(workflowId: string, runId: string, problems: string[]): Target | undefined {
+  const before = problems.length
+  if (workflowId && !isUuid(workflowId))
+    problems.push(
+      `Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ${UUID_EXAMPLE}.`
+    )
+  if (runId && !isUuid(runId))
+    problems.push(
+      `Invalid ${Inputs.RunId} ${quote(runId)}. Expected a workflow run's UUID, ${UUID_EXAMPLE}.`
+    )
+  if (!workflowId && !runId)
+    problems.push(
+      `Input '${Inputs.WorkflowId}' is required to start a run (or give '${Inputs.RunId}' to wait for an existing run).`
+    )
+  if (problems.length > before) return undefined
+  return runId
+    ? { kind: 'existing', runId, workflowId: workflowId || undefined }
+    : { kind: 'start', workflowId }
+}
+
+/** Accepts what core.getBooleanInput accepts (YAML 1.2 core schema), and '' as false. */
+function readBoolean(name: Inputs, value: string, problems: string[]): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['', 'false', 'False', 'FALSE'].includes(value)) return false
+  problems.push(`Input '${name}' is ${quote(value)}. Expected true or false.`)
+  return false
+}
+
+function readSucceedOn(value: string, problems: string[]): string[] {
+  const statuses = value
+    .split(',')
+    .map(s => s.trim().toUpperCase())
+    .filter(Boolean)
+  const finished: readonly string[] = FINISHED_STATUSES
+  const running: readonly string[] = RUNNING_STATUSES
+  for (const status of statuses) {
+    if (finished.includes(status)) continue
+    problems.push(
+      `Input '${Inputs.SucceedOn}' names ${quote(status)}, which ` +
+        (running.includes(status)
+          ? 'is not a finished status'
+          : 'is not a CodeCatalyst run status') +
+        `. Expected finished statuses from: ${finished.join(', ')}.`
+    )
+  }
+  if (statuses.length === 0)
+    problems.push(`Input '${Inputs.SucceedOn}' is empty. Expected e.g. SUCCEEDED.`)
+  return statuses
 }
 
 function readWholeNumber(

@@ -4,8 +4,9 @@ import { CodeCatalystClient } from './codecatalyst-client.js'
 import { ACTION_NAME, ACTION_VERSION, Inputs, Outputs } from './constants.js'
 import { ApiError } from './errors.js'
 import { createHttpTransport } from './http-transport.js'
-import { type Settings, getSettings } from './input-helper.js'
-import { writeSummary } from './summary.js'
+import { type Settings, type WaitSettings, getSettings } from './input-helper.js'
+import { type Report, runDurationSeconds, workflowsPageUrl, writeSummary } from './summary.js'
+import { type WaitResult, formatDuration, waitForRun } from './wait.js'
 
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 
@@ -22,47 +23,166 @@ export async function run(): Promise<void> {
     return
   }
 
-  const clientToken = settings.clientToken ?? deriveToken(settings)
+  const cancellation = new AbortController()
   const client = new CodeCatalystClient(settings, {
     transport: createHttpTransport(USER_AGENT),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: abortableSleep(cancellation.signal),
     random: Math.random,
     now: Date.now,
-    log: line => core.info(line)
+    log: line => core.info(line),
+    signal: cancellation.signal
   })
-  const target = {
+  const report: Report = {
     space: settings.space,
     project: settings.project,
-    workflowId: settings.workflowId
+    workflowId: settings.target.workflowId
   }
+  try {
+    const runId =
+      settings.target.kind === 'start'
+        ? await startRun(client, settings, report)
+        : settings.target.runId
+    report.runId = runId
+    core.setOutput(Outputs.RunId, runId)
+    if (settings.wait)
+      report.failure = await waitForResult(
+        client,
+        settings,
+        settings.wait,
+        runId,
+        report,
+        cancellation
+      )
+  } catch (error) {
+    report.failure = errorText(error)
+  }
+  if (report.failure) core.setFailed(report.failure)
+  await writeSummary(report).catch((error: unknown) =>
+    core.warning(`Could not write the job summary: ${errorText(error)}`)
+  )
+}
 
+/** Starts the run and sets the start outputs at once, so later steps have them even if a wait fails. */
+async function startRun(
+  client: CodeCatalystClient,
+  settings: Settings,
+  report: Report
+): Promise<string> {
+  const workflowId = report.workflowId!
+  const clientToken = settings.clientToken ?? deriveToken(settings, workflowId)
+  report.clientToken = clientToken
   core.info(
-    `Starting workflow ${target.workflowId} in ${target.space}/${target.project} ` +
+    `Starting workflow ${workflowId} in ${settings.space}/${settings.project} ` +
       `(client token ${clientToken}) at ${settings.endpoint}`
   )
+  const started = await client.startWorkflowRun({
+    space: settings.space,
+    project: settings.project,
+    workflowId,
+    clientToken
+  })
+  core.setOutput(Outputs.WorkflowId, started.workflowId)
+  core.setOutput(Outputs.ClientToken, clientToken)
+  core.notice(`Started CodeCatalyst workflow run ${started.id}`, {
+    title: 'CodeCatalyst run started'
+  })
+  return started.id
+}
+
+/** Waits for the run; returns why the step fails, or undefined when the run succeeded. */
+async function waitForResult(
+  client: CodeCatalystClient,
+  settings: Settings,
+  wait: WaitSettings,
+  runId: string,
+  report: Report,
+  cancellation: AbortController
+): Promise<string | undefined> {
+  const expectedWorkflow = report.workflowId?.toLowerCase()
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.info(`Received ${signal}: the job is being cancelled; stopping the wait.`)
+    cancellation.abort()
+  }
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal)
+  core.info(
+    `Waiting for run ${runId} to finish: a status check every ${wait.pollIntervalMs / 1000} s, ` +
+      `for at most ${formatDuration(wait.timeoutMs)}; success is ${wait.succeedOn.join(' or ')}.`
+  )
+  let result: WaitResult
   try {
-    const started = await client.startWorkflowRun({ ...target, clientToken })
-    core.setOutput(Outputs.RunId, started.id)
-    core.setOutput(Outputs.WorkflowId, started.workflowId)
-    core.setOutput(Outputs.ClientToken, clientToken)
-    core.notice(`Started CodeCatalyst workflow run ${started.id}`, {
-      title: 'CodeCatalyst run started'
-    })
-    await writeSummary({ ...target, clientToken, runId: started.id })
-  } catch (error) {
-    const text = errorText(error)
-    core.setFailed(text)
-    await writeSummary({ ...target, clientToken, error: text }).catch(() => undefined)
+    result = await waitForRun(
+      {
+        getRun: async () => {
+          const run = await client.getWorkflowRun({
+            space: settings.space,
+            project: settings.project,
+            runId
+          })
+          if (expectedWorkflow && run.workflowId.toLowerCase() !== expectedWorkflow) {
+            throw new Error(
+              `Run ${runId} belongs to workflow ${run.workflowId}, not to the ${Inputs.WorkflowId} ${report.workflowId}. ` +
+                `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowId} empty.`
+            )
+          }
+          return run
+        },
+        now: Date.now,
+        sleep: abortableSleep(cancellation.signal),
+        signal: cancellation.signal,
+        info: line => core.info(line),
+        warning: line => core.warning(line)
+      },
+      wait
+    )
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+  }
+  report.wait = result
+  setWaitOutputs(result)
+  if (!report.workflowId && result.run?.workflowId)
+    core.setOutput(Outputs.WorkflowId, result.run.workflowId)
+
+  const status = result.run?.status ?? 'unknown'
+  const continues =
+    'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
+    `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`
+  switch (result.outcome) {
+    case 'succeeded':
+      core.info(
+        `Run ${runId} finished with status ${status} after ${formatDuration(result.elapsedMs)} of waiting.`
+      )
+      return undefined
+    case 'failed':
+      return (
+        `CodeCatalyst workflow run ${runId} finished with status ${status}, which is not ${wait.succeedOn.join(' or ')}. ` +
+        `See the run at ${workflowsPageUrl(settings.space, settings.project)}.`
+      )
+    case 'timed-out':
+      return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: run ${runId} is still ${status}. ${continues}`
+    case 'cancelled':
+      return `The job was cancelled while waiting: run ${runId} was ${status}. ${continues}`
   }
 }
 
-function deriveToken(settings: Settings): string {
+function setWaitOutputs(result: WaitResult): void {
+  const run = result.run
+  if (!run) return
+  core.setOutput(Outputs.Status, run.status)
+  if (run.startTime) core.setOutput(Outputs.StartTime, run.startTime)
+  if (run.endTime) core.setOutput(Outputs.EndTime, run.endTime)
+  const duration = runDurationSeconds(result)
+  if (duration !== undefined) core.setOutput(Outputs.DurationSeconds, String(duration))
+}
+
+function deriveToken(settings: Settings, workflowId: string): string {
   const { token, random } = deriveClientToken({
     runId: process.env.GITHUB_RUN_ID,
     runAttempt: process.env.GITHUB_RUN_ATTEMPT,
     job: process.env.GITHUB_JOB,
     action: process.env.GITHUB_ACTION,
-    ...settings
+    space: settings.space,
+    project: settings.project,
+    workflowId
   })
   if (random) {
     core.notice(
@@ -71,6 +191,21 @@ function deriveToken(settings: Settings): string {
     )
   }
   return token
+}
+
+/** A sleep that ends early when the job is cancelled. */
+function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
+  return ms =>
+    new Promise(resolve => {
+      if (signal.aborted) return resolve()
+      const done = () => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done, { once: true })
+    })
 }
 
 function errorText(error: unknown): string {

@@ -23,3 +23,20 @@ export function isValidClientToken(value: string): boolean {
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value)
 }
+
+/** Workflow run statuses, from the model. */
+export const RUNNING_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'STOPPING'] as const
+export const FINISHED_STATUSES = [
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+  'SUPERSEDED',
+  'CANCELLED',
+  'NOT_RUN',
+  'ABANDONED'
+] as const
+export const RUN_STATUSES: readonly string[] = [...RUNNING_STATUSES, ...FINISHED_STATUSES]
+
+export function isFinished(status: string): boolean {
+  return (FINISHED_STATUSES as readonly string[]).includes(status)
+}

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { Socket } from 'node:net'
-import { isUuid, isValidClientToken, isValidName } from '../src/model.js'
+import { isFinished, isUuid, isValidClientToken, isValidName } from '../src/model.js'
 
 export type Operation = 'StartWorkflowRun' | 'GetWorkflowRun' | 'ListWorkflows' | 'GetWorkflow'
 
@@ -73,15 +73,6 @@ export interface StandInOptions {
 }
 
 export const DEFAULT_RUN_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'SUCCEEDED']
-const FINISHED = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'STOPPED',
-  'SUPERSEDED',
-  'CANCELLED',
-  'NOT_RUN',
-  'ABANDONED'
-])
 
 class ApiFailure extends Error {
   constructor(
@@ -336,7 +327,7 @@ export class CodeCatalystStandIn {
       status,
       statusReasons: [],
       startTime: run.startTime,
-      ...(FINISHED.has(status) ? { endTime: now } : {}),
+      ...(isFinished(status) ? { endTime: now } : {}),
       lastUpdatedTime: now
     }
   }

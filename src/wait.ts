@@ -1,0 +1,95 @@
+import type { WorkflowRun } from './codecatalyst-client.js'
+import { ApiError } from './errors.js'
+import { RUN_STATUSES, isFinished } from './model.js'
+
+export interface WaitOptions {
+  pollIntervalMs: number
+  timeoutMs: number
+  /** Finished statuses that count as success. */
+  succeedOn: readonly string[]
+}
+
+export interface WaitDeps {
+  getRun: () => Promise<WorkflowRun>
+  now: () => number
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep: (ms: number) => Promise<void>
+  /** Aborts when the job is cancelled. */
+  signal: AbortSignal
+  info: (line: string) => void
+  warning: (line: string) => void
+}
+
+export interface StatusChange {
+  status: string
+  elapsedMs: number
+}
+
+export type WaitOutcome = 'succeeded' | 'failed' | 'timed-out' | 'cancelled'
+
+export interface WaitResult {
+  outcome: WaitOutcome
+  /** The run as last seen; undefined if no poll ever succeeded. */
+  run?: WorkflowRun
+  /** Each status the run was seen in, once, in order. */
+  timeline: StatusChange[]
+  elapsedMs: number
+}
+
+/**
+ * Polls the run until it finishes, the timeout passes or the job is cancelled.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
+ * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
+ * any other error (403, 404, a malformed answer) ends it by being thrown.
+ */
+export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<WaitResult> {
+  const started = deps.now()
+  const deadline = started + options.timeoutMs
+  const timeline: StatusChange[] = []
+  const warned = new Set<string>()
+  let run: WorkflowRun | undefined
+  const result = (outcome: WaitOutcome): WaitResult => ({
+    outcome,
+    run,
+    timeline,
+    elapsedMs: deps.now() - started
+  })
+
+  for (;;) {
+    if (deps.signal.aborted) return result('cancelled')
+    const pollStarted = deps.now()
+    try {
+      run = await deps.getRun()
+      const elapsedMs = deps.now() - started
+      if (timeline.at(-1)?.status !== run.status) {
+        timeline.push({ status: run.status, elapsedMs })
+        deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`)
+      }
+      if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
+        warned.add(run.status)
+        deps.warning(
+          `The run has status ${run.status}, which this action does not know; it is treated as still running.`
+        )
+      }
+      if (isFinished(run.status)) {
+        return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed')
+      }
+    } catch (error) {
+      if (deps.signal.aborted) return result('cancelled')
+      if (!(error instanceof ApiError) || !error.retry) throw error
+      deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`)
+    }
+    const now = deps.now()
+    if (now >= deadline) return result('timed-out')
+    await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now))
+  }
+}
+
+/** 75_000 -> '1m 15s'. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`
+}
