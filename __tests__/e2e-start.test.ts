@@ -40,6 +40,7 @@ describe('starting a run', () => {
     expect(result.outputs).toEqual({
       'run-id': runId,
       'workflow-id': DEMO.workflowId,
+      'workflow-name': DEMO.workflowName,
       'client-token': expect.stringMatching(/^gh-16020401234-1-[0-9a-f]{24}$/)
     })
     expect(standIn.runs.get(runId!)!.clientToken).toBe(result.outputs['client-token'])
@@ -58,7 +59,8 @@ describe('starting a run', () => {
     expect(result.summary).toContain(
       `href="https://codecatalyst.aws/spaces/${DEMO.space}/projects/${DEMO.project}/workflows"`
     )
-    const ua = standIn.requests[0]!.headers['user-agent']
+    expect(result.summary).toContain(`<code>${DEMO.workflowName}</code>`)
+    const ua = standIn.requestsFor('StartWorkflowRun')[0]!.headers['user-agent']
     expect(ua).toMatch(/^codecatalyst-run-workflow\/1\.0\.0 node\/v\d+/)
   })
 
@@ -82,7 +84,9 @@ describe('starting a run', () => {
   it('uses the client-token input as given', async () => {
     const result = await start({ 'client-token': '16020401234-1-0' })
     expect(result.outputs['client-token']).toBe('16020401234-1-0')
-    expect(standIn.requests[0]!.body).toBe('{"clientToken":"16020401234-1-0"}')
+    expect(standIn.requestsFor('StartWorkflowRun')[0]!.body).toBe(
+      '{"clientToken":"16020401234-1-0"}'
+    )
   })
 
   it('uses a random token outside GitHub Actions, and says so', async () => {
@@ -112,8 +116,8 @@ describe('starting a run', () => {
     expect(errorAnnotation(result.stdout)).toMatch(
       /^StartWorkflowRun failed \(gave up after 4 attempts\): ServiceUnavailableException \(HTTP 503\)/
     )
-    expect(result.outputs).toEqual({})
-    expect(standIn.requests).toHaveLength(4)
+    expect(result.outputs['run-id']).toBeUndefined()
+    expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(4)
   })
 })
 
@@ -160,8 +164,8 @@ describe('failures', () => {
         `StartWorkflowRun failed: ${type} (HTTP ${status}): the service says ${status} [request id req-0042]. `
       )
       expect(annotation).toMatch(hint)
-      expect(standIn.requests).toHaveLength(1)
-      expect(result.outputs).toEqual({})
+      expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(1)
+      expect(result.outputs['run-id']).toBeUndefined()
     }
   )
 

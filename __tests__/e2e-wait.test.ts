@@ -65,6 +65,7 @@ describe('waiting', () => {
     expect(result.outputs).toEqual({
       'run-id': runId,
       'workflow-id': workflowIds.ALL_RUNNING,
+      'workflow-name': 'wf-all_running',
       'client-token': expect.stringMatching(/^gh-/),
       status: 'SUCCEEDED',
       'start-time': standIn.runs.get(runId)!.startTime,
@@ -175,6 +176,7 @@ describe('waiting', () => {
     expect(result.outputs).toEqual({
       'run-id': [...standIn.runs.keys()][0],
       'workflow-id': workflowIds.FOREVER,
+      'workflow-name': 'wf-forever',
       'client-token': expect.stringMatching(/^gh-/)
     })
     expect(standIn.requestsFor('GetWorkflowRun')).toHaveLength(1)

@@ -32,7 +32,7 @@ describe('getSettings', () => {
     expect(s).toEqual({
       space: 'ExampleCorp',
       project: 'MyDemoProject',
-      target: { kind: 'start', workflowId: VALID['workflow-id'].toUpperCase() },
+      target: { kind: 'start', workflow: { id: VALID['workflow-id'].toUpperCase() } },
       wait: undefined,
       token: 'secret-token-value',
       clientToken: undefined,
@@ -170,22 +170,48 @@ describe('waiting inputs', () => {
   it('follows an existing run with run-id: no workflow-id needed, waiting implied', () => {
     const runId = '11111111-2222-4333-8444-555555555555'
     const s = settings({ ...VALID, 'workflow-id': '', 'run-id': runId })
-    expect(s.target).toEqual({ kind: 'existing', runId, workflowId: undefined })
+    expect(s.target).toEqual({ kind: 'existing', runId, workflow: undefined })
     expect(s.wait).toBeDefined()
     expect(settings({ ...VALID, 'run-id': runId }).target).toEqual({
       kind: 'existing',
       runId,
-      workflowId: VALID['workflow-id']
+      workflow: { id: VALID['workflow-id'] }
     })
   })
 
-  it('asks for workflow-id or run-id when neither is given, and checks run-id is a UUID', () => {
+  it('asks for a workflow or run-id when none is given, and checks run-id is a UUID', () => {
     expect(problems({ ...VALID, 'workflow-id': '' })).toEqual([
-      "Input 'workflow-id' is required to start a run (or give 'run-id' to wait for an existing run)."
+      "Input 'workflow-name' or 'workflow-id' is required to start a run (or give 'run-id' to wait for an existing run)."
     ])
     expect(problems({ ...VALID, 'run-id': '42' })).toEqual([
       expect.stringMatching(/^Invalid run-id '42'\. Expected a workflow run's UUID/)
     ])
+  })
+})
+
+describe('workflow-name', () => {
+  it('names the workflow instead of its id', () => {
+    expect(
+      settings({ ...VALID, 'workflow-id': '', 'workflow-name': ' release prod ' }).target
+    ).toEqual({
+      kind: 'start',
+      workflow: { name: 'release prod' }
+    })
+  })
+
+  it('refuses both workflow-id and workflow-name, before any request', () => {
+    expect(problems({ ...VALID, 'workflow-name': 'deploy' })).toEqual([
+      "Inputs 'workflow-id' and 'workflow-name' are both set. Give only one: the name is easier to read, the id never changes."
+    ])
+  })
+
+  it('refuses a name with control characters or of absurd length', () => {
+    expect(problems({ ...VALID, 'workflow-id': '', 'workflow-name': 'a\u0007b' })).toEqual([
+      expect.stringMatching(/^Invalid workflow-name 'a b'/)
+    ])
+    expect(
+      problems({ ...VALID, 'workflow-id': '', 'workflow-name': 'x'.repeat(201) })
+    ).toHaveLength(1)
   })
 })
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9223);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4515);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9223:
+/***/ 4515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31221,7 +31221,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31383,6 +31383,12 @@ function readable(value, max) {
 }
 
 ;// CONCATENATED MODULE: ./src/safe-text.ts
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+function hasControlCharacters(text) {
+    return text.search(CONTROL_CHARACTERS) !== -1;
+}
 /**
  * Makes text that came from the network safe to print in a workflow log.
  *
@@ -31391,10 +31397,12 @@ function readable(value, max) {
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 function untrusted(text, maxLength = 500) {
-    // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+    const flat = text.replace(CONTROL_CHARACTERS, ' ').trim();
     return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
+}
+/** Shows a value in a message: quoted, on one line, and shortened if long. */
+function quote(value) {
+    return `'${untrusted(value, 80)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -31631,6 +31639,8 @@ async function withRetries(operation, policy, deps, onRetry) {
 
 
 
+/** ListWorkflows' largest page. */
+const MAX_WORKFLOWS_PAGE = 100;
 /** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
 function encodeLabel(value) {
     return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -31672,6 +31682,24 @@ class CodeCatalystClient {
             endTime: timestamp(body.endTime)
         };
     }
+    /** POST /v1/spaces/{spaceName}/projects/{projectName}/workflows?maxResults=…&nextToken=… */
+    async listWorkflows(ref, nextToken) {
+        const operation = 'ListWorkflows';
+        const query = `maxResults=${MAX_WORKFLOWS_PAGE}${nextToken ? `&nextToken=${encodeLabel(nextToken)}` : ''}`;
+        const body = await this.call(operation, 'POST', `${projectPath(ref)}/workflows?${query}`, '{}');
+        if (!isRecord(body) || !Array.isArray(body.items)) {
+            throw new ResponseError(operation, `the response has no items: ${untrusted(JSON.stringify(body), 200)}`);
+        }
+        return {
+            items: body.items.map(item => toWorkflow(operation, item)),
+            nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
+        };
+    }
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
+    async getWorkflow(ref) {
+        const operation = 'GetWorkflow';
+        return toWorkflow(operation, await this.call(operation, 'GET', `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`));
+    }
     /** Sends one operation, retrying throttling and transient faults with the very same request. */
     async call(operation, method, pathAndQuery, body) {
         const headers = { authorization: `Bearer ${this.config.token}` };
@@ -31706,6 +31734,20 @@ class CodeCatalystClient {
             `(attempt ${attempt + 1} of ${maxAttempts})`));
     }
 }
+function toWorkflow(operation, item) {
+    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
+        throw new ResponseError(operation, `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`);
+    }
+    const text = (value) => (typeof value === 'string' ? untrusted(value, 200) : undefined);
+    return {
+        id: untrusted(item.id, 100),
+        name: untrusted(item.name, 200),
+        sourceRepositoryName: text(item.sourceRepositoryName),
+        sourceBranchName: text(item.sourceBranchName),
+        definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,
+        status: text(item.status) ?? 'ACTIVE'
+    };
+}
 /** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
 function timestamp(value) {
     const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
@@ -31722,6 +31764,7 @@ var Inputs;
     Inputs["Space"] = "space";
     Inputs["Project"] = "project";
     Inputs["WorkflowId"] = "workflow-id";
+    Inputs["WorkflowName"] = "workflow-name";
     Inputs["Token"] = "token";
     Inputs["ClientToken"] = "client-token";
     Inputs["Endpoint"] = "endpoint";
@@ -31738,6 +31781,7 @@ var Outputs;
 (function (Outputs) {
     Outputs["RunId"] = "run-id";
     Outputs["WorkflowId"] = "workflow-id";
+    Outputs["WorkflowName"] = "workflow-name";
     Outputs["ClientToken"] = "client-token";
     Outputs["Status"] = "status";
     Outputs["StartTime"] = "start-time";
@@ -31862,6 +31906,7 @@ function toTransportError(operation, error) {
 ;// CONCATENATED MODULE: ./src/input-helper.ts
 
 
+
 /** Thrown with every input problem found, one per line. */
 class InputError extends Error {
     problems;
@@ -31872,11 +31917,6 @@ class InputError extends Error {
         this.problems = problems;
         this.name = 'InputError';
     }
-}
-/** Shows a user's value in a message: quoted, and shortened if long. */
-function quote(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return `'${shown.replace(/[\r\n]+/g, ' ')}'`;
 }
 /**
  * Turns the action's inputs (and the AWS SDK environment conventions) into Settings.
@@ -31896,7 +31936,7 @@ function getSettings(read, env) {
         else if (!isValidName(value))
             problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`);
     }
-    const target = readTarget(input(Inputs.WorkflowId), input(Inputs.RunId), problems);
+    const target = readTarget(input(Inputs.WorkflowId), input(Inputs.WorkflowName), input(Inputs.RunId), problems);
     const token = input(Inputs.Token);
     if (!token)
         problems.push(`Input '${Inputs.Token}' is empty. Pass a CodeCatalyst token from a secret, ` +
@@ -31933,19 +31973,30 @@ function getSettings(read, env) {
     };
 }
 const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666';
-function readTarget(workflowId, runId, problems) {
+function readTarget(workflowId, workflowName, runId, problems) {
     const before = problems.length;
     if (workflowId && !isUuid(workflowId))
         problems.push(`Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ${UUID_EXAMPLE}.`);
+    if (workflowName.length > 200 || hasControlCharacters(workflowName))
+        problems.push(`Invalid ${Inputs.WorkflowName} ${quote(workflowName)}. Expected the workflow's name as the console shows it.`);
+    if (workflowId && workflowName)
+        problems.push(`Inputs '${Inputs.WorkflowId}' and '${Inputs.WorkflowName}' are both set. Give only one: ` +
+            `the name is easier to read, the id never changes.`);
     if (runId && !isUuid(runId))
         problems.push(`Invalid ${Inputs.RunId} ${quote(runId)}. Expected a workflow run's UUID, ${UUID_EXAMPLE}.`);
-    if (!workflowId && !runId)
-        problems.push(`Input '${Inputs.WorkflowId}' is required to start a run (or give '${Inputs.RunId}' to wait for an existing run).`);
+    if (!workflowId && !workflowName && !runId)
+        problems.push(`Input '${Inputs.WorkflowName}' or '${Inputs.WorkflowId}' is required to start a run ` +
+            `(or give '${Inputs.RunId}' to wait for an existing run).`);
     if (problems.length > before)
         return undefined;
-    return runId
-        ? { kind: 'existing', runId, workflowId: workflowId || undefined }
-        : { kind: 'start', workflowId };
+    const workflow = workflowId
+        ? { id: workflowId }
+        : workflowName
+            ? { name: workflowName }
+            : undefined;
+    if (runId)
+        return { kind: 'existing', runId, workflow };
+    return workflow && { kind: 'start', workflow };
 }
 /** Accepts what core.getBooleanInput accepts (YAML 1.2 core schema), and '' as false. */
 function readBoolean(name, value, problems) {
@@ -32130,6 +32181,7 @@ async function writeSummary(report) {
     const rows = [
         ['Space', report.space],
         ['Project', report.project],
+        ['Workflow', report.workflowName],
         ['Workflow id', report.workflowId ?? run?.workflowId],
         ['Run id', report.runId ?? '(not started)'],
         ['Client token', report.clientToken],
@@ -32160,7 +32212,121 @@ async function writeSummary(report) {
     await summary.write();
 }
 
+;// CONCATENATED MODULE: ./src/workflow-resolver.ts
+
+
+
+/** At most this many workflows are listed in a message. */
+const LIST_LIMIT = 20;
+/** Following nextToken stops here: 100 pages of 100 workflows. */
+const MAX_PAGES = 100;
+/** The named workflow cannot be started; the message says why and what to do. */
+class WorkflowError extends Error {
+    name = 'WorkflowError';
+}
+/** Every workflow of the project, following nextToken through every page. */
+async function listAllWorkflows(client, ref) {
+    const workflows = [];
+    const seen = new Set();
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const result = await client.listWorkflows(ref, nextToken);
+        workflows.push(...result.items);
+        if (!result.nextToken)
+            return workflows;
+        if (seen.has(result.nextToken)) {
+            throw new ResponseError('ListWorkflows', 'the service returned the same nextToken twice; stopped paging');
+        }
+        seen.add(result.nextToken);
+        nextToken = result.nextToken;
+    }
+    throw new WorkflowError(`${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`);
+}
+/** The one workflow with exactly this name, or a WorkflowError that lists what exists. */
+async function resolveWorkflowName(client, ref, name) {
+    const workflows = await listAllWorkflows(client, ref);
+    const matches = workflows.filter(w => w.name === name);
+    if (matches.length === 1)
+        return matches[0];
+    const where = `${ref.space}/${ref.project}`;
+    if (matches.length === 0) {
+        const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase());
+        const didYouMean = similar.length
+            ? ` Names are case-sensitive: did you mean ${similar.map(w => quote(w.name)).join(' or ')}?`
+            : '';
+        const existing = workflows.length
+            ? ` Its workflows: ${describeWorkflows(workflows)}.`
+            : ' The project has no workflows.';
+        throw new WorkflowError(`No workflow is named ${quote(name)} in ${where}.${didYouMean}${existing}`);
+    }
+    const listed = matches.map(w => `${w.id} (repository ${w.sourceRepositoryName ?? '?'}, branch ${w.sourceBranchName ?? '?'}` +
+        `${w.definitionPath ? `, ${w.definitionPath}` : ''})`);
+    throw new WorkflowError(`${matches.length} workflows are named ${quote(name)} in ${where}: ${listed.join('; ')}. ` +
+        `Use '${Inputs.WorkflowId}' to choose one.`);
+}
+/**
+ * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
+ * so that a read never blocks a start (the start then reports its own error).
+ */
+async function describeWorkflow(client, ref, workflowId, debug) {
+    try {
+        return await client.getWorkflow({ ...ref, workflowId });
+    }
+    catch (error) {
+        if (!(error instanceof ApiError))
+            throw error;
+        debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`);
+        return undefined;
+    }
+}
+/** Refuses a workflow whose definition CodeCatalyst marks INVALID, before any start. */
+function checkRunnable(workflow) {
+    if (workflow.status !== 'INVALID')
+        return;
+    const source = workflow.sourceRepositoryName
+        ? ` in repository ${workflow.sourceRepositoryName}${workflow.sourceBranchName ? `, branch ${workflow.sourceBranchName}` : ''}`
+        : '';
+    throw new WorkflowError(`Workflow ${quote(workflow.name)} (${workflow.id}) has an invalid definition, so CodeCatalyst cannot run it. ` +
+        `Fix ${workflow.definitionPath ?? 'its definition file'}${source}, or see the errors on the workflow in the console.`);
+}
+/**
+ * After a ResourceNotFoundException on a start by id: says whether the workflow id or the
+ * space/project is wrong. Never throws; the caller keeps the original error.
+ */
+async function explainNotFound(client, ref) {
+    try {
+        const page = await client.listWorkflows(ref);
+        if (page.items.length === 0) {
+            return `The project ${ref.space}/${ref.project} exists, but has no workflows.`;
+        }
+        return (`The project ${ref.space}/${ref.project} exists, so the workflow id is the part that is wrong. ` +
+            `Its workflows: ${describeWorkflows(page.items, page.nextToken !== undefined)}.`);
+    }
+    catch (error) {
+        if (error instanceof ServiceError && (error.status === 404 || error.status === 403)) {
+            return (`The space '${ref.space}' or the project '${ref.project}' was not found, or is not visible to this token: ` +
+                "check both names (they are case-sensitive) and that the token's user is a member of the project.");
+        }
+        const why = error instanceof ApiError ? error.describe() : String(error);
+        return `(Listing the project's workflows to say more failed too: ${why})`;
+    }
+}
+function describeWorkflows(workflows, more = false) {
+    const shown = workflows.slice(0, LIST_LIMIT).map(w => `${w.name} (${w.id})`);
+    const rest = workflows.length - shown.length;
+    return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : more ? ', and more' : '');
+}
+/** Resolves a name to its workflow (failing with what exists), or describes an id on a best-effort basis. */
+async function identifyWorkflow(client, ref, workflow, debug) {
+    if ('name' in workflow) {
+        const details = await resolveWorkflowName(client, ref, workflow.name);
+        return { id: details.id, details };
+    }
+    return { id: workflow.id, details: await describeWorkflow(client, ref, workflow.id, debug) };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -32193,19 +32359,27 @@ async function run() {
         log: line => info(line),
         signal: cancellation.signal
     });
-    const report = {
-        space: settings.space,
-        project: settings.project,
-        workflowId: settings.target.workflowId
-    };
+    const project = { space: settings.space, project: settings.project };
+    const report = { ...project };
+    const debug = (line) => core_debug(line);
     try {
-        const runId = settings.target.kind === 'start'
-            ? await startRun(client, settings, report)
-            : settings.target.runId;
+        const { target } = settings;
+        let runId;
+        if (target.kind === 'start') {
+            const workflow = await identifyWorkflow(client, project, target.workflow, debug);
+            describeWorkflowIn(report, workflow);
+            runId = await startRun(client, settings, workflow, 'id' in target.workflow, report);
+        }
+        else {
+            if (target.workflow)
+                describeWorkflowIn(report, await identifyWorkflow(client, project, target.workflow, debug));
+            runId = target.runId;
+        }
         report.runId = runId;
         setOutput(Outputs.RunId, runId);
-        if (settings.wait)
+        if (settings.wait) {
             report.failure = await waitForResult(client, settings, settings.wait, runId, report, cancellation);
+        }
     }
     catch (error) {
         report.failure = errorText(error);
@@ -32214,20 +32388,36 @@ async function run() {
         setFailed(report.failure);
     await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${errorText(error)}`));
 }
+function describeWorkflowIn(report, workflow) {
+    report.workflowId = workflow.id;
+    report.workflowName = workflow.details?.name;
+    setOutput(Outputs.WorkflowId, workflow.id);
+    if (report.workflowName)
+        setOutput(Outputs.WorkflowName, report.workflowName);
+}
 /** Starts the run and sets the start outputs at once, so later steps have them even if a wait fails. */
-async function startRun(client, settings, report) {
-    const workflowId = report.workflowId;
-    const clientToken = settings.clientToken ?? deriveToken(settings, workflowId);
+async function startRun(client, settings, workflow, givenById, report) {
+    if (workflow.details)
+        checkRunnable(workflow.details);
+    const clientToken = settings.clientToken ?? deriveToken(settings, workflow.id);
     report.clientToken = clientToken;
-    info(`Starting workflow ${workflowId} in ${settings.space}/${settings.project} ` +
+    const project = { space: settings.space, project: settings.project };
+    const name = workflow.details ? ` (${workflow.details.name})` : '';
+    info(`Starting workflow ${workflow.id}${name} in ${settings.space}/${settings.project} ` +
         `(client token ${clientToken}) at ${settings.endpoint}`);
-    const started = await client.startWorkflowRun({
-        space: settings.space,
-        project: settings.project,
-        workflowId,
-        clientToken
-    });
-    setOutput(Outputs.WorkflowId, started.workflowId);
+    let started;
+    try {
+        started = await client.startWorkflowRun({ ...project, workflowId: workflow.id, clientToken });
+    }
+    catch (error) {
+        // Say which of space, project and workflow is wrong, keeping the original error first.
+        if (givenById && error instanceof ServiceError && error.type === 'ResourceNotFoundException') {
+            throw new Error(`${error.describe()}\n${await explainNotFound(client, project)}`, {
+                cause: error
+            });
+        }
+        throw error;
+    }
     setOutput(Outputs.ClientToken, clientToken);
     notice(`Started CodeCatalyst workflow run ${started.id}`, {
         title: 'CodeCatalyst run started'

@@ -41,6 +41,24 @@ export interface WorkflowRun {
   endTime?: string
 }
 
+export interface Workflow {
+  id: string
+  name: string
+  sourceRepositoryName?: string
+  sourceBranchName?: string
+  definitionPath?: string
+  /** ACTIVE or INVALID. */
+  status: string
+}
+
+export interface WorkflowPage {
+  items: Workflow[]
+  nextToken?: string
+}
+
+/** ListWorkflows' largest page. */
+export const MAX_WORKFLOWS_PAGE = 100
+
 /** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
 export function encodeLabel(value: string): string {
   return encodeURIComponent(value).replace(
@@ -104,6 +122,36 @@ export class CodeCatalystClient {
     }
   }
 
+  /** POST /v1/spaces/{spaceName}/projects/{projectName}/workflows?maxResults=…&nextToken=… */
+  async listWorkflows(ref: ProjectRef, nextToken?: string): Promise<WorkflowPage> {
+    const operation = 'ListWorkflows'
+    const query = `maxResults=${MAX_WORKFLOWS_PAGE}${nextToken ? `&nextToken=${encodeLabel(nextToken)}` : ''}`
+    const body = await this.call(operation, 'POST', `${projectPath(ref)}/workflows?${query}`, '{}')
+    if (!isRecord(body) || !Array.isArray(body.items)) {
+      throw new ResponseError(
+        operation,
+        `the response has no items: ${untrusted(JSON.stringify(body), 200)}`
+      )
+    }
+    return {
+      items: body.items.map(item => toWorkflow(operation, item)),
+      nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
+    }
+  }
+
+  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
+  async getWorkflow(ref: ProjectRef & { workflowId: string }): Promise<Workflow> {
+    const operation = 'GetWorkflow'
+    return toWorkflow(
+      operation,
+      await this.call(
+        operation,
+        'GET',
+        `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`
+      )
+    )
+  }
+
   /** Sends one operation, retrying throttling and transient faults with the very same request. */
   private async call(
     operation: string,
@@ -153,6 +201,24 @@ export class CodeCatalystClient {
             `(attempt ${attempt + 1} of ${maxAttempts})`
         )
     )
+  }
+}
+
+function toWorkflow(operation: string, item: unknown): Workflow {
+  if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
+    throw new ResponseError(
+      operation,
+      `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`
+    )
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? untrusted(value, 200) : undefined)
+  return {
+    id: untrusted(item.id, 100),
+    name: untrusted(item.name, 200),
+    sourceRepositoryName: text(item.sourceRepositoryName),
+    sourceBranchName: text(item.sourceBranchName),
+    definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,
+    status: text(item.status) ?? 'ACTIVE'
   }
 }
 

@@ -3,6 +3,7 @@ export enum Inputs {
   Space = 'space',
   Project = 'project',
   WorkflowId = 'workflow-id',
+  WorkflowName = 'workflow-name',
   Token = 'token',
   ClientToken = 'client-token',
   Endpoint = 'endpoint',
@@ -19,6 +20,7 @@ export enum Inputs {
 export enum Outputs {
   RunId = 'run-id',
   WorkflowId = 'workflow-id',
+  WorkflowName = 'workflow-name',
   ClientToken = 'client-token',
   Status = 'status',
   StartTime = 'start-time',

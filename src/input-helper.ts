@@ -22,10 +22,13 @@ import {
   isValidClientToken,
   isValidName
 } from './model.js'
+import { hasControlCharacters, quote } from './safe-text.js'
+import type { WorkflowRef } from './workflow-resolver.js'
 
 /** What the step does: start a run of a workflow, or follow a run that already exists. */
 export type Target =
-  { kind: 'start'; workflowId: string } | { kind: 'existing'; runId: string; workflowId?: string }
+  | { kind: 'start'; workflow: WorkflowRef }
+  | { kind: 'existing'; runId: string; workflow?: WorkflowRef }
 
 export interface WaitSettings {
   timeoutMs: number
@@ -65,12 +68,6 @@ export class InputError extends Error {
   }
 }
 
-/** Shows a user's value in a message: quoted, and shortened if long. */
-export function quote(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value
-  return `'${shown.replace(/[\r\n]+/g, ' ')}'`
-}
-
 /**
  * Turns the action's inputs (and the AWS SDK environment conventions) into Settings.
  * Reports every problem in one InputError; never puts the token's value in a message.
@@ -90,7 +87,12 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
       problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`)
   }
 
-  const target = readTarget(input(Inputs.WorkflowId), input(Inputs.RunId), problems)
+  const target = readTarget(
+    input(Inputs.WorkflowId),
+    input(Inputs.WorkflowName),
+    input(Inputs.RunId),
+    problems
+  )
 
   const token = input(Inputs.Token)
   if (!token)
@@ -160,24 +162,43 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
 
 const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666'
 
-function readTarget(workflowId: string, runId: string, problems: string[]): Target | undefined {
+function readTarget(
+  workflowId: string,
+  workflowName: string,
+  runId: string,
+  problems: string[]
+): Target | undefined {
   const before = problems.length
   if (workflowId && !isUuid(workflowId))
     problems.push(
       `Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ${UUID_EXAMPLE}.`
     )
+  if (workflowName.length > 200 || hasControlCharacters(workflowName))
+    problems.push(
+      `Invalid ${Inputs.WorkflowName} ${quote(workflowName)}. Expected the workflow's name as the console shows it.`
+    )
+  if (workflowId && workflowName)
+    problems.push(
+      `Inputs '${Inputs.WorkflowId}' and '${Inputs.WorkflowName}' are both set. Give only one: ` +
+        `the name is easier to read, the id never changes.`
+    )
   if (runId && !isUuid(runId))
     problems.push(
       `Invalid ${Inputs.RunId} ${quote(runId)}. Expected a workflow run's UUID, ${UUID_EXAMPLE}.`
     )
-  if (!workflowId && !runId)
+  if (!workflowId && !workflowName && !runId)
     problems.push(
-      `Input '${Inputs.WorkflowId}' is required to start a run (or give '${Inputs.RunId}' to wait for an existing run).`
+      `Input '${Inputs.WorkflowName}' or '${Inputs.WorkflowId}' is required to start a run ` +
+        `(or give '${Inputs.RunId}' to wait for an existing run).`
     )
   if (problems.length > before) return undefined
-  return runId
-    ? { kind: 'existing', runId, workflowId: workflowId || undefined }
-    : { kind: 'start', workflowId }
+  const workflow: WorkflowRef | undefined = workflowId
+    ? { id: workflowId }
+    : workflowName
+      ? { name: workflowName }
+      : undefined
+  if (runId) return { kind: 'existing', runId, workflow }
+  return workflow && { kind: 'start', workflow }
 }
 
 /** Accepts what core.getBooleanInput accepts (YAML 1.2 core schema), and '' as false. */

@@ -2,11 +2,17 @@ import * as core from '@actions/core'
 import { deriveClientToken } from './client-token.js'
 import { CodeCatalystClient } from './codecatalyst-client.js'
 import { ACTION_NAME, ACTION_VERSION, Inputs, Outputs } from './constants.js'
-import { ApiError } from './errors.js'
+import { ApiError, ServiceError } from './errors.js'
 import { createHttpTransport } from './http-transport.js'
 import { type Settings, type WaitSettings, getSettings } from './input-helper.js'
 import { type Report, runDurationSeconds, workflowsPageUrl, writeSummary } from './summary.js'
 import { type WaitResult, formatDuration, waitForRun } from './wait.js'
+import {
+  type IdentifiedWorkflow,
+  checkRunnable,
+  explainNotFound,
+  identifyWorkflow
+} from './workflow-resolver.js'
 
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 
@@ -32,19 +38,24 @@ export async function run(): Promise<void> {
     log: line => core.info(line),
     signal: cancellation.signal
   })
-  const report: Report = {
-    space: settings.space,
-    project: settings.project,
-    workflowId: settings.target.workflowId
-  }
+  const project = { space: settings.space, project: settings.project }
+  const report: Report = { ...project }
+  const debug = (line: string) => core.debug(line)
   try {
-    const runId =
-      settings.target.kind === 'start'
-        ? await startRun(client, settings, report)
-        : settings.target.runId
+    const { target } = settings
+    let runId: string
+    if (target.kind === 'start') {
+      const workflow = await identifyWorkflow(client, project, target.workflow, debug)
+      describeWorkflowIn(report, workflow)
+      runId = await startRun(client, settings, workflow, 'id' in target.workflow, report)
+    } else {
+      if (target.workflow)
+        describeWorkflowIn(report, await identifyWorkflow(client, project, target.workflow, debug))
+      runId = target.runId
+    }
     report.runId = runId
     core.setOutput(Outputs.RunId, runId)
-    if (settings.wait)
+    if (settings.wait) {
       report.failure = await waitForResult(
         client,
         settings,
@@ -53,6 +64,7 @@ export async function run(): Promise<void> {
         report,
         cancellation
       )
+    }
   } catch (error) {
     report.failure = errorText(error)
   }
@@ -62,26 +74,42 @@ export async function run(): Promise<void> {
   )
 }
 
+function describeWorkflowIn(report: Report, workflow: IdentifiedWorkflow): void {
+  report.workflowId = workflow.id
+  report.workflowName = workflow.details?.name
+  core.setOutput(Outputs.WorkflowId, workflow.id)
+  if (report.workflowName) core.setOutput(Outputs.WorkflowName, report.workflowName)
+}
+
 /** Starts the run and sets the start outputs at once, so later steps have them even if a wait fails. */
 async function startRun(
   client: CodeCatalystClient,
   settings: Settings,
+  workflow: IdentifiedWorkflow,
+  givenById: boolean,
   report: Report
 ): Promise<string> {
-  const workflowId = report.workflowId!
-  const clientToken = settings.clientToken ?? deriveToken(settings, workflowId)
+  if (workflow.details) checkRunnable(workflow.details)
+  const clientToken = settings.clientToken ?? deriveToken(settings, workflow.id)
   report.clientToken = clientToken
+  const project = { space: settings.space, project: settings.project }
+  const name = workflow.details ? ` (${workflow.details.name})` : ''
   core.info(
-    `Starting workflow ${workflowId} in ${settings.space}/${settings.project} ` +
+    `Starting workflow ${workflow.id}${name} in ${settings.space}/${settings.project} ` +
       `(client token ${clientToken}) at ${settings.endpoint}`
   )
-  const started = await client.startWorkflowRun({
-    space: settings.space,
-    project: settings.project,
-    workflowId,
-    clientToken
-  })
-  core.setOutput(Outputs.WorkflowId, started.workflowId)
+  let started
+  try {
+    started = await client.startWorkflowRun({ ...project, workflowId: workflow.id, clientToken })
+  } catch (error) {
+    // Say which of space, project and workflow is wrong, keeping the original error first.
+    if (givenById && error instanceof ServiceError && error.type === 'ResourceNotFoundException') {
+      throw new Error(`${error.describe()}\n${await explainNotFound(client, project)}`, {
+        cause: error
+      })
+    }
+    throw error
+  }
   core.setOutput(Outputs.ClientToken, clientToken)
   core.notice(`Started CodeCatalyst workflow run ${started.id}`, {
     title: 'CodeCatalyst run started'

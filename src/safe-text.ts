@@ -1,3 +1,11 @@
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+
+export function hasControlCharacters(text: string): boolean {
+  return text.search(CONTROL_CHARACTERS) !== -1
+}
+
 /**
  * Makes text that came from the network safe to print in a workflow log.
  *
@@ -6,8 +14,11 @@
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 export function untrusted(text: string, maxLength = 500): string {
-  // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+  const flat = text.replace(CONTROL_CHARACTERS, ' ').trim()
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat
+}
+
+/** Shows a value in a message: quoted, on one line, and shortened if long. */
+export function quote(value: string): string {
+  return `'${untrusted(value, 80)}'`
 }

@@ -7,6 +7,7 @@ export interface Report {
   space: string
   project: string
   workflowId?: string
+  workflowName?: string
   runId?: string
   clientToken?: string
   wait?: WaitResult
@@ -59,6 +60,7 @@ export async function writeSummary(report: Report): Promise<void> {
   const rows: [string, string | undefined][] = [
     ['Space', report.space],
     ['Project', report.project],
+    ['Workflow', report.workflowName],
     ['Workflow id', report.workflowId ?? run?.workflowId],
     ['Run id', report.runId ?? '(not started)'],
     ['Client token', report.clientToken],

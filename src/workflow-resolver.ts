@@ -1,0 +1,162 @@
+import type { CodeCatalystClient, ProjectRef, Workflow } from './codecatalyst-client.js'
+import { ApiError, ResponseError, ServiceError } from './errors.js'
+import { Inputs } from './constants.js'
+import { quote } from './safe-text.js'
+
+/** A workflow as the user named it: by id or by name. */
+export type WorkflowRef = { id: string } | { name: string }
+
+/** At most this many workflows are listed in a message. */
+const LIST_LIMIT = 20
+/** Following nextToken stops here: 100 pages of 100 workflows. */
+const MAX_PAGES = 100
+
+/** The named workflow cannot be started; the message says why and what to do. */
+export class WorkflowError extends Error {
+  override readonly name = 'WorkflowError'
+}
+
+/** Every workflow of the project, following nextToken through every page. */
+export async function listAllWorkflows(
+  client: CodeCatalystClient,
+  ref: ProjectRef
+): Promise<Workflow[]> {
+  const workflows: Workflow[] = []
+  const seen = new Set<string>()
+  let nextToken: string | undefined
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.listWorkflows(ref, nextToken)
+    workflows.push(...result.items)
+    if (!result.nextToken) return workflows
+    if (seen.has(result.nextToken)) {
+      throw new ResponseError(
+        'ListWorkflows',
+        'the service returned the same nextToken twice; stopped paging'
+      )
+    }
+    seen.add(result.nextToken)
+    nextToken = result.nextToken
+  }
+  throw new WorkflowError(
+    `${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`
+  )
+}
+
+/** The one workflow with exactly this name, or a WorkflowError that lists what exists. */
+export async function resolveWorkflowName(
+  client: CodeCatalystClient,
+  ref: ProjectRef,
+  name: string
+): Promise<Workflow> {
+  const workflows = await listAllWorkflows(client, ref)
+  const matches = workflows.filter(w => w.name === name)
+  if (matches.length === 1) return matches[0]!
+  const where = `${ref.space}/${ref.project}`
+  if (matches.length === 0) {
+    const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase())
+    const didYouMean = similar.length
+      ? ` Names are case-sensitive: did you mean ${similar.map(w => quote(w.name)).join(' or ')}?`
+      : ''
+    const existing = workflows.length
+      ? ` Its workflows: ${describeWorkflows(workflows)}.`
+      : ' The project has no workflows.'
+    throw new WorkflowError(
+      `No workflow is named ${quote(name)} in ${where}.${didYouMean}${existing}`
+    )
+  }
+  const listed = matches.map(
+    w =>
+      `${w.id} (repository ${w.sourceRepositoryName ?? '?'}, branch ${w.sourceBranchName ?? '?'}` +
+      `${w.definitionPath ? `, ${w.definitionPath}` : ''})`
+  )
+  throw new WorkflowError(
+    `${matches.length} workflows are named ${quote(name)} in ${where}: ${listed.join('; ')}. ` +
+      `Use '${Inputs.WorkflowId}' to choose one.`
+  )
+}
+
+/**
+ * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
+ * so that a read never blocks a start (the start then reports its own error).
+ */
+export async function describeWorkflow(
+  client: CodeCatalystClient,
+  ref: ProjectRef,
+  workflowId: string,
+  debug: (line: string) => void
+): Promise<Workflow | undefined> {
+  try {
+    return await client.getWorkflow({ ...ref, workflowId })
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error
+    debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`)
+    return undefined
+  }
+}
+
+/** Refuses a workflow whose definition CodeCatalyst marks INVALID, before any start. */
+export function checkRunnable(workflow: Workflow): void {
+  if (workflow.status !== 'INVALID') return
+  const source = workflow.sourceRepositoryName
+    ? ` in repository ${workflow.sourceRepositoryName}${workflow.sourceBranchName ? `, branch ${workflow.sourceBranchName}` : ''}`
+    : ''
+  throw new WorkflowError(
+    `Workflow ${quote(workflow.name)} (${workflow.id}) has an invalid definition, so CodeCatalyst cannot run it. ` +
+      `Fix ${workflow.definitionPath ?? 'its definition file'}${source}, or see the errors on the workflow in the console.`
+  )
+}
+
+/**
+ * After a ResourceNotFoundException on a start by id: says whether the workflow id or the
+ * space/project is wrong. Never throws; the caller keeps the original error.
+ */
+export async function explainNotFound(
+  client: CodeCatalystClient,
+  ref: ProjectRef
+): Promise<string> {
+  try {
+    const page = await client.listWorkflows(ref)
+    if (page.items.length === 0) {
+      return `The project ${ref.space}/${ref.project} exists, but has no workflows.`
+    }
+    return (
+      `The project ${ref.space}/${ref.project} exists, so the workflow id is the part that is wrong. ` +
+      `Its workflows: ${describeWorkflows(page.items, page.nextToken !== undefined)}.`
+    )
+  } catch (error) {
+    if (error instanceof ServiceError && (error.status === 404 || error.status === 403)) {
+      return (
+        `The space '${ref.space}' or the project '${ref.project}' was not found, or is not visible to this token: ` +
+        "check both names (they are case-sensitive) and that the token's user is a member of the project."
+      )
+    }
+    const why = error instanceof ApiError ? error.describe() : String(error)
+    return `(Listing the project's workflows to say more failed too: ${why})`
+  }
+}
+
+function describeWorkflows(workflows: Workflow[], more = false): string {
+  const shown = workflows.slice(0, LIST_LIMIT).map(w => `${w.name} (${w.id})`)
+  const rest = workflows.length - shown.length
+  return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : more ? ', and more' : '')
+}
+
+/** The workflow's id, and its details when they could be read. */
+export interface IdentifiedWorkflow {
+  id: string
+  details?: Workflow
+}
+
+/** Resolves a name to its workflow (failing with what exists), or describes an id on a best-effort basis. */
+export async function identifyWorkflow(
+  client: CodeCatalystClient,
+  ref: ProjectRef,
+  workflow: WorkflowRef,
+  debug: (line: string) => void
+): Promise<IdentifiedWorkflow> {
+  if ('name' in workflow) {
+    const details = await resolveWorkflowName(client, ref, workflow.name)
+    return { id: details.id, details }
+  }
+  return { id: workflow.id, details: await describeWorkflow(client, ref, workflow.id, debug) }
+}
