@@ -31383,6 +31383,15 @@ function readable(value, max) {
 }
 
 ;// CONCATENATED MODULE: ./src/safe-text.ts
+const secrets = new Set();
+/**
+ * Registers a secret that text from the network must never show, even when a server echoes it back.
+ * The runner masks it too (core.setSecret); this also holds where no runner is watching.
+ */
+function registerSecret(secret) {
+    if (secret)
+        secrets.add(secret);
+}
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
@@ -31397,7 +31406,10 @@ function hasControlCharacters(text) {
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 function untrusted(text, maxLength = 500) {
-    const flat = text.replace(CONTROL_CHARACTERS, ' ').trim();
+    let flat = text.replace(CONTROL_CHARACTERS, ' ').trim();
+    // Redact before shortening, so no prefix of a secret survives a cut.
+    for (const secret of secrets)
+        flat = flat.split(secret).join('***');
     return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
 }
 /** Shows a value in a message: quoted, on one line, and shortened if long. */
@@ -31885,14 +31897,18 @@ async function readLimited(stream, maxBytes, operation) {
     }
     return Buffer.concat(chunks).toString('utf8');
 }
+const TRUST_HINT = "if it is your proxy's or gateway's certificate, trust its CA with NODE_EXTRA_CA_CERTS (a PEM file path)";
 const NETWORK_HINTS = {
     ENOTFOUND: 'the endpoint host name could not be resolved; check the endpoint',
     ECONNREFUSED: 'the connection was refused',
     ECONNRESET: 'the connection was reset',
     ECONNABORTED: 'the connection was aborted',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate could not be verified; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
-    SELF_SIGNED_CERT_IN_CHAIN: 'the TLS certificate chain is self-signed; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'the server presented a self-signed TLS certificate'
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: `the TLS certificate could not be verified; ${TRUST_HINT}`,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `the TLS certificate's issuer is not trusted; ${TRUST_HINT}`,
+    SELF_SIGNED_CERT_IN_CHAIN: `the TLS certificate chain is self-signed; ${TRUST_HINT}`,
+    DEPTH_ZERO_SELF_SIGNED_CERT: `the server presented a self-signed TLS certificate; ${TRUST_HINT}`,
+    CERT_HAS_EXPIRED: 'the server presented an expired TLS certificate',
+    ERR_TLS_CERT_ALTNAME_INVALID: "the TLS certificate does not match the endpoint's host name; check the endpoint"
 };
 function toTransportError(operation, error) {
     const err = error;
@@ -32336,12 +32352,15 @@ async function identifyWorkflow(client, ref, workflow, debug) {
 
 
 
+
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`;
 async function run() {
     // Mask the token before anything else can print it.
     const rawToken = getInput(Inputs.Token).trim();
-    if (rawToken)
+    if (rawToken) {
         core_setSecret(rawToken);
+        registerSecret(rawToken);
+    }
     let settings;
     try {
         settings = getSettings(name => getInput(name), process.env);

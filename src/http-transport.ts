@@ -114,16 +114,21 @@ async function readLimited(
   return Buffer.concat(chunks).toString('utf8')
 }
 
+const TRUST_HINT =
+  "if it is your proxy's or gateway's certificate, trust its CA with NODE_EXTRA_CA_CERTS (a PEM file path)"
+
 const NETWORK_HINTS: Record<string, string> = {
   ENOTFOUND: 'the endpoint host name could not be resolved; check the endpoint',
   ECONNREFUSED: 'the connection was refused',
   ECONNRESET: 'the connection was reset',
   ECONNABORTED: 'the connection was aborted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    'the TLS certificate could not be verified; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
-  SELF_SIGNED_CERT_IN_CHAIN:
-    'the TLS certificate chain is self-signed; behind a TLS-intercepting proxy, set NODE_EXTRA_CA_CERTS',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server presented a self-signed TLS certificate'
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: `the TLS certificate could not be verified; ${TRUST_HINT}`,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `the TLS certificate's issuer is not trusted; ${TRUST_HINT}`,
+  SELF_SIGNED_CERT_IN_CHAIN: `the TLS certificate chain is self-signed; ${TRUST_HINT}`,
+  DEPTH_ZERO_SELF_SIGNED_CERT: `the server presented a self-signed TLS certificate; ${TRUST_HINT}`,
+  CERT_HAS_EXPIRED: 'the server presented an expired TLS certificate',
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    "the TLS certificate does not match the endpoint's host name; check the endpoint"
 }
 
 function toTransportError(operation: string, error: unknown): TransportError {

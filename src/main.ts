@@ -5,6 +5,7 @@ import { ACTION_NAME, ACTION_VERSION, Inputs, Outputs } from './constants.js'
 import { ApiError, ServiceError } from './errors.js'
 import { createHttpTransport } from './http-transport.js'
 import { type Settings, type WaitSettings, getSettings } from './input-helper.js'
+import { registerSecret } from './safe-text.js'
 import { type Report, runDurationSeconds, workflowsPageUrl, writeSummary } from './summary.js'
 import { type WaitResult, formatDuration, waitForRun } from './wait.js'
 import {
@@ -19,7 +20,10 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 export async function run(): Promise<void> {
   // Mask the token before anything else can print it.
   const rawToken = core.getInput(Inputs.Token).trim()
-  if (rawToken) core.setSecret(rawToken)
+  if (rawToken) {
+    core.setSecret(rawToken)
+    registerSecret(rawToken)
+  }
 
   let settings: Settings
   try {

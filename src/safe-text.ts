@@ -1,3 +1,13 @@
+const secrets = new Set<string>()
+
+/**
+ * Registers a secret that text from the network must never show, even when a server echoes it back.
+ * The runner masks it too (core.setSecret); this also holds where no runner is watching.
+ */
+export function registerSecret(secret: string): void {
+  if (secret) secrets.add(secret)
+}
+
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
@@ -14,7 +24,9 @@ export function hasControlCharacters(text: string): boolean {
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 export function untrusted(text: string, maxLength = 500): string {
-  const flat = text.replace(CONTROL_CHARACTERS, ' ').trim()
+  let flat = text.replace(CONTROL_CHARACTERS, ' ').trim()
+  // Redact before shortening, so no prefix of a secret survives a cut.
+  for (const secret of secrets) flat = flat.split(secret).join('***')
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat
 }
 

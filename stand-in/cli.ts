@@ -10,7 +10,7 @@ import { CodeCatalystStandIn } from './server.js'
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
 const standIn = await new CodeCatalystStandIn(
   demoOptions(process.env.STAND_IN_TOKEN || DEMO.token)
-).start(Number(values.port))
+).start({ port: Number(values.port) })
 console.log(`CodeCatalyst stand-in listening on ${standIn.url}`)
 console.log(
   `space ${DEMO.space}, project ${DEMO.project}, workflow ${DEMO.workflowId} (${DEMO.workflowName})`

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { isFinished, isUuid, isValidClientToken, isValidName } from '../src/model.js'
 
@@ -21,6 +22,7 @@ export const FAULTS = [
   'hang',
   'html',
   'truncated',
+  'slow-body',
   'commit-then-500'
 ] as const
 export type FaultName = (typeof FAULTS)[number]
@@ -90,26 +92,32 @@ export class CodeCatalystStandIn {
   private readonly byClientToken = new Map<string, StandInRun>()
   private readonly faults = new Map<Operation, Fault[]>()
   private readonly sockets = new Set<Socket>()
-  private readonly server: Server
-  private port = 0
+  private server?: Server
+  private scheme = 'http'
+  /** The port it listens on, once started. */
+  port = 0
 
-  constructor(readonly options: StandInOptions) {
-    this.server = createServer(this.handler)
-    this.server.on('connection', socket => {
+  constructor(readonly options: StandInOptions) {}
+
+  /** Listens on 127.0.0.1; with `tls`, serves HTTPS with that key and certificate. */
+  async start(listen: { port?: number; tls?: { key: string; cert: string } } = {}): Promise<this> {
+    const server = listen.tls
+      ? createTlsServer(listen.tls, this.handler)
+      : createServer(this.handler)
+    server.on(listen.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
-  }
-
-  async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    await new Promise<void>(resolve => this.server.listen(port, host, resolve))
-    const address = this.server.address()
-    this.port = typeof address === 'object' && address ? address.port : port
+    await new Promise<void>(resolve => server.listen(listen.port ?? 0, '127.0.0.1', resolve))
+    const address = server.address()
+    this.port = typeof address === 'object' && address ? address.port : 0
+    this.scheme = listen.tls ? 'https' : 'http'
+    this.server = server
     return this
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`
+    return `${this.scheme}://127.0.0.1:${this.port}`
   }
 
   /** Serves the same API on another server, e.g. an HTTPS one. */
@@ -124,7 +132,9 @@ export class CodeCatalystStandIn {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>(resolve => this.server.close(() => resolve()))
+    await new Promise<void>(resolve =>
+      this.server ? this.server.close(() => resolve()) : resolve()
+    )
   }
 
   /** The next requests of `operation` meet these faults, one each, in order. */
@@ -199,6 +209,16 @@ export class CodeCatalystStandIn {
     }
     if (typeof fault === 'object') return send(res, fault.status, fault.body ?? '', fault.headers)
     const json = JSON.stringify(result)
+    if (fault === 'slow-body') {
+      // Headers at once, then a byte at a time, never finishing: only a deadline on the whole request ends it.
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(json)
+      })
+      const timer = setInterval(() => res.write(' '), 100)
+      res.on('close', () => clearInterval(timer))
+      return
+    }
     if (fault === 'truncated') {
       // Promise the whole body, send half, and drop the connection.
       res.writeHead(200, {

@@ -1,0 +1,64 @@
+import { createServer } from 'node:http'
+import { connect, type Socket } from 'node:net'
+
+export interface ConnectProxy {
+  url: string
+  /** Every CONNECT target asked for, in order. */
+  connects: string[]
+  close(): Promise<void>
+}
+
+/**
+ * A CONNECT proxy on loopback, as corporate networks run them. It resolves only the host names in `routes`
+ * (host:port -> local port), so a request that reaches a routed host can only have come through it.
+ * With `refuse`, it answers every CONNECT with 407 Proxy Authentication Required.
+ */
+export async function startConnectProxy(
+  routes: Record<string, number>,
+  options: { refuse?: boolean } = {}
+): Promise<ConnectProxy> {
+  const connects: string[] = []
+  const sockets = new Set<Socket>()
+  const server = createServer((_, res) => {
+    res.writeHead(405)
+    res.end('only CONNECT')
+  })
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('connect', (req, client: Socket, head: Buffer) => {
+    const target = req.url ?? ''
+    connects.push(target)
+    const port = routes[target]
+    if (options.refuse || port === undefined) {
+      client.end(
+        options.refuse
+          ? 'HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'
+          : 'HTTP/1.1 502 Bad Gateway\r\n\r\n'
+      )
+      return
+    }
+    const upstream = connect(port, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    sockets.add(upstream)
+    upstream.on('close', () => sockets.delete(upstream))
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connects,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }
+}
