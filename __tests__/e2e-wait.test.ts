@@ -133,7 +133,7 @@ describe('waiting', () => {
     const runId = result.outputs['run-id']
     expect(errorAnnotation(result.stdout)).toMatch(
       new RegExp(
-        `^Stopped waiting after 2s: run ${runId} is still IN_PROGRESS\\. The CodeCatalyst run keeps running: the API has no way to stop it\\.`
+        `^Stopped waiting after 2s: run ${runId} was last seen IN_PROGRESS\\. The CodeCatalyst run keeps running: the API has no way to stop it\\.`
       )
     )
     expect(result.outputs.status).toBe('IN_PROGRESS')
@@ -240,7 +240,7 @@ describe('cancellation', () => {
         `Received ${signal}: the job is being cancelled; stopping the wait.`
       )
       expect(errorAnnotation(result.stdout)).toMatch(
-        /^The job was cancelled while waiting: run \S+ was IN_PROGRESS\. The CodeCatalyst run keeps running/
+        /^The job was cancelled while waiting: run \S+ was last seen IN_PROGRESS\. The CodeCatalyst run keeps running/
       )
       expect(result.outputs.status).toBe('IN_PROGRESS')
       expect(result.summary).toContain('IN_PROGRESS: job cancelled while waiting')

@@ -32483,6 +32483,7 @@ async function waitForResult(client, settings, wait, runId, report, cancellation
     if (!report.workflowId && result.run?.workflowId)
         setOutput(Outputs.WorkflowId, result.run.workflowId);
     const status = result.run?.status ?? 'unknown';
+    const lastSeen = result.run ? `run ${runId} was last seen ${status}` : `the status of run ${runId} could not be read`;
     const continues = 'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
         `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`;
     switch (result.outcome) {
@@ -32493,9 +32494,9 @@ async function waitForResult(client, settings, wait, runId, report, cancellation
             return (`CodeCatalyst workflow run ${runId} finished with status ${status}, which is not ${wait.succeedOn.join(' or ')}. ` +
                 `See the run at ${workflowsPageUrl(settings.space, settings.project)}.`);
         case 'timed-out':
-            return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: run ${runId} is still ${status}. ${continues}`;
+            return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: ${lastSeen}. ${continues}`;
         case 'cancelled':
-            return `The job was cancelled while waiting: run ${runId} was ${status}. ${continues}`;
+            return `The job was cancelled while waiting: ${lastSeen}. ${continues}`;
     }
 }
 function setWaitOutputs(result) {

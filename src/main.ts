@@ -175,6 +175,7 @@ async function waitForResult(
     core.setOutput(Outputs.WorkflowId, result.run.workflowId)
 
   const status = result.run?.status ?? 'unknown'
+  const lastSeen = result.run ? `run ${runId} was last seen ${status}` : `the status of run ${runId} could not be read`
   const continues =
     'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
     `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`
@@ -190,9 +191,9 @@ async function waitForResult(
         `See the run at ${workflowsPageUrl(settings.space, settings.project)}.`
       )
     case 'timed-out':
-      return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: run ${runId} is still ${status}. ${continues}`
+      return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: ${lastSeen}. ${continues}`
     case 'cancelled':
-      return `The job was cancelled while waiting: run ${runId} was ${status}. ${continues}`
+      return `The job was cancelled while waiting: ${lastSeen}. ${continues}`
   }
 }
 

@@ -1,0 +1,127 @@
+/**
+ * The fault matrix: each fault the stand-in can inject, against each operation the action uses, once and
+ * on every attempt, end to end on dist/index.js. Each cell must end as it should: one run, or a clear,
+ * bounded failure; never two runs. The matrix is printed at the end.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { FAULTS, type FaultName, type Operation } from '../stand-in/server.js'
+import { GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { DEMO, startStandIn } from './helpers/stand-in.js'
+
+const OPERATIONS: Operation[] = [
+  'StartWorkflowRun',
+  'GetWorkflowRun',
+  'ListWorkflows',
+  'GetWorkflow'
+]
+
+/** The inputs that make the action call each operation. */
+const EXERCISE: Record<Operation, Record<string, string>> = {
+  StartWorkflowRun: { 'workflow-id': DEMO.workflowId },
+  GetWorkflowRun: {
+    'workflow-id': DEMO.workflowId,
+    wait: 'true',
+    'poll-interval-seconds': '1',
+    'wait-timeout-seconds': '4'
+  },
+  ListWorkflows: { 'workflow-name': DEMO.workflowName },
+  GetWorkflow: { 'workflow-id': DEMO.workflowId }
+}
+
+/** Faults after which the stand-in has committed the start. */
+const COMMITS = new Set<FaultName>(['commit-then-500', 'truncated', 'slow-body'])
+
+interface Expected {
+  code: number
+  runs: number
+  message?: RegExp
+}
+
+function expected(fault: FaultName, operation: Operation, persistent: boolean): Expected {
+  if (!persistent) return { code: 0, runs: 1 }
+  switch (operation) {
+    case 'StartWorkflowRun':
+      // Retries carry the same clientToken: a committed start is never repeated.
+      return {
+        code: 1,
+        runs: COMMITS.has(fault) ? 1 : 0,
+        message: /^StartWorkflowRun failed \(gave up after 2 attempts\): /
+      }
+    case 'GetWorkflowRun':
+      return {
+        code: 1,
+        runs: 1,
+        message:
+          /^Stopped waiting after 4s: the status of run \S+ could not be read\. The CodeCatalyst run keeps running/
+      }
+    case 'ListWorkflows':
+      return { code: 1, runs: 0, message: /^ListWorkflows failed \(gave up after 2 attempts\): / }
+    case 'GetWorkflow':
+      // Reading the workflow is best effort: the start goes ahead.
+      return { code: 0, runs: 1 }
+  }
+}
+
+const cells = FAULTS.flatMap(fault =>
+  OPERATIONS.flatMap(operation =>
+    [false, true].map(persistent => ({ fault, operation, persistent }))
+  )
+)
+const results = new Map<string, string>()
+const key = (fault: string, operation: string, persistent: boolean) =>
+  `${fault}|${operation}|${persistent}`
+
+describe('fault matrix', () => {
+  it.concurrent.each(cells)(
+    '$fault on $operation (persistent: $persistent)',
+    async ({ fault, operation, persistent }) => {
+      const standIn = await startStandIn()
+      try {
+        standIn.failNext(operation, ...Array<FaultName>(persistent ? 20 : 1).fill(fault))
+        const started = Date.now()
+        const result = await runAction({
+          inputs: {
+            space: DEMO.space,
+            project: DEMO.project,
+            token: DEMO.token,
+            endpoint: standIn.url,
+            'request-timeout-seconds': '1',
+            'max-attempts': '2',
+            ...EXERCISE[operation]
+          },
+          env: GITHUB_ENV
+        })
+        const seconds = (Date.now() - started) / 1000
+        const want = expected(fault, operation, persistent)
+        results.set(
+          key(fault, operation, persistent),
+          `${result.code === 0 ? 'ok' : 'fail'}, ${standIn.runs.size} run${standIn.runs.size === 1 ? '' : 's'}, ${seconds.toFixed(1)} s`
+        )
+        expect(standIn.requestsFor(operation).length).toBeGreaterThanOrEqual(persistent ? 2 : 1)
+        expect({ code: result.code, runs: standIn.runs.size }).toEqual({
+          code: want.code,
+          runs: want.runs
+        })
+        if (want.message) expect(errorAnnotation(result.stdout)).toMatch(want.message)
+        if (want.code === 0) expect(result.outputs['run-id']).toBe([...standIn.runs.keys()][0])
+        expect(seconds).toBeLessThan(20)
+      } finally {
+        await standIn.close()
+      }
+    }
+  )
+
+  afterAll(() => {
+    const header = ['fault', ...OPERATIONS.flatMap(op => [`${op} once`, `${op} every attempt`])]
+    const rows = FAULTS.map(fault => [
+      fault,
+      ...OPERATIONS.flatMap(op =>
+        [false, true].map(p => results.get(key(fault, op, p)) ?? 'not run')
+      )
+    ])
+    const table = [header, header.map(() => '---'), ...rows]
+      .map(r => `| ${r.join(' | ')} |`)
+      .join('\n')
+    console.log(`Fault matrix (max-attempts 2, request timeout 1 s, wait timeout 4 s):\n${table}`)
+  })
+})
