@@ -32483,7 +32483,9 @@ async function waitForResult(client, settings, wait, runId, report, cancellation
     if (!report.workflowId && result.run?.workflowId)
         setOutput(Outputs.WorkflowId, result.run.workflowId);
     const status = result.run?.status ?? 'unknown';
-    const lastSeen = result.run ? `run ${runId} was last seen ${status}` : `the status of run ${runId} could not be read`;
+    const lastSeen = result.run
+        ? `run ${runId} was last seen ${status}`
+        : `the status of run ${runId} could not be read`;
     const continues = 'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
         `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`;
     switch (result.outcome) {
