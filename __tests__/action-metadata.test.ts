@@ -1,0 +1,125 @@
+/**
+ * Keeps action.yml, the code's input and output names, its defaults, the README's tables and the
+ * version in step: adding an input without documenting it fails CI.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import {
+  ACTION_VERSION,
+  DEFAULT_POLL_INTERVAL_SECONDS,
+  DEFAULT_REQUEST_TIMEOUT_SECONDS,
+  DEFAULT_SUCCEED_ON,
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
+  Inputs,
+  Outputs
+} from '../src/constants.js'
+
+const root = join(import.meta.dirname, '..')
+const read = (file: string) => readFileSync(join(root, file), 'utf8')
+
+interface Entry {
+  description?: string
+  required?: boolean
+  default?: string
+}
+const action = parse(read('action.yml')) as {
+  name: string
+  description: string
+  author: string
+  branding: { icon: string; color: string }
+  inputs: Record<string, Entry>
+  outputs: Record<string, Entry>
+  runs: { using: string; main: string }
+}
+
+/** The rows of the README table under `## heading`: first cell (without backticks) -> cells. */
+function readmeTable(heading: string): Map<string, string[]> {
+  const section = read('README.md').split(`\n## ${heading}\n`)[1]!.split('\n## ')[0]!
+  const rows = new Map<string, string[]>()
+  for (const line of section.split('\n')) {
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map(c => c.trim())
+    const name = /^`([a-z-]+)`$/.exec(cells[0] ?? '')?.[1]
+    if (name) rows.set(name, cells)
+  }
+  return rows
+}
+
+const sorted = (values: Iterable<string>) => [...values].sort()
+
+describe('action.yml', () => {
+  it('runs the committed bundle on node24 and says what it is', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    expect(existsSync(join(root, action.runs.main))).toBe(true)
+    expect(action.name).toBeTruthy()
+    expect(action.description).toBeTruthy()
+    expect(action.author).toBeTruthy()
+    expect(action.branding.icon && action.branding.color).toBeTruthy()
+  })
+
+  it('declares exactly the inputs and outputs the code reads and writes', () => {
+    expect(sorted(Object.keys(action.inputs))).toEqual(sorted(Object.values(Inputs)))
+    expect(sorted(Object.keys(action.outputs))).toEqual(sorted(Object.values(Outputs)))
+  })
+
+  it('describes every input and output', () => {
+    for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
+      expect(entry.description?.trim()).toBeTruthy()
+    }
+  })
+
+  it('gives the inputs the defaults the code falls back to, and the boolean one a default', () => {
+    expect(action.inputs[Inputs.Wait]!.default).toBe('false')
+    expect(action.inputs[Inputs.RequestTimeoutSeconds]!.default).toBe(
+      String(DEFAULT_REQUEST_TIMEOUT_SECONDS)
+    )
+    expect(action.inputs[Inputs.WaitTimeoutSeconds]!.default).toBe(
+      String(DEFAULT_WAIT_TIMEOUT_SECONDS)
+    )
+    expect(action.inputs[Inputs.PollIntervalSeconds]!.default).toBe(
+      String(DEFAULT_POLL_INTERVAL_SECONDS)
+    )
+    expect(action.inputs[Inputs.SucceedOn]!.default).toBe(DEFAULT_SUCCEED_ON)
+  })
+
+  it('requires exactly space, project and token', () => {
+    const required = Object.entries(action.inputs)
+      .filter(([, e]) => e.required)
+      .map(([name]) => name)
+    expect(sorted(required)).toEqual(sorted([Inputs.Space, Inputs.Project, Inputs.Token]))
+  })
+})
+
+describe('README', () => {
+  it('documents every input, with its required flag and default', () => {
+    const table = readmeTable('Inputs')
+    expect(sorted(table.keys())).toEqual(sorted(Object.keys(action.inputs)))
+    for (const [name, entry] of Object.entries(action.inputs)) {
+      const [, required, defaults] = table.get(name)!
+      expect([name, required]).toEqual([
+        name,
+        entry.required ? 'yes' : expect.stringMatching(/^(no|yes\\\*)$/)
+      ])
+      if (entry.default !== undefined)
+        expect([name, defaults]).toEqual([name, expect.stringContaining(`\`${entry.default}\``)])
+    }
+  })
+
+  it('documents every output', () => {
+    expect(sorted(readmeTable('Outputs').keys())).toEqual(sorted(Object.keys(action.outputs)))
+  })
+})
+
+describe('the version', () => {
+  it('is the same in package.json and in the User-Agent', () => {
+    expect((JSON.parse(read('package.json')) as { version: string }).version).toBe(ACTION_VERSION)
+  })
+
+  it('has a CHANGELOG section', () => {
+    expect(read('CHANGELOG.md')).toContain(`## [${ACTION_VERSION}]`)
+  })
+})
