@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
-import { type ActionResult, GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { type ConnectProxy, startConnectProxy } from './helpers/connect-proxy.js'
+import { expectNoTokenLeak } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const HOST = 'codecatalyst.test'
@@ -72,7 +73,7 @@ async function proxyFor(
 function run(inputs: Record<string, string>, env: Record<string, string> = {}) {
   return runAction({
     inputs: { space: DEMO.space, project: DEMO.project, token: DEMO.token, ...inputs },
-    env: { ...GITHUB_ENV, ...env }
+    env: { ...GITHUB_CONTEXT, ...env }
   })
 }
 
@@ -82,15 +83,6 @@ function commands(result: ActionResult): string[] {
     .split('\n')
     .filter(l => l.startsWith('::'))
     .map(l => /^::([a-z-]+)/.exec(l)?.[1] ?? l)
-}
-
-function expectNoTokenLeak(result: ActionResult): void {
-  const lines = result.stdout.split('\n')
-  expect(lines[0]).toBe(`::add-mask::${DEMO.token}`)
-  expect(lines.slice(1).join('\n')).not.toContain(DEMO.token)
-  expect(result.stderr).not.toContain(DEMO.token)
-  expect(result.summary).not.toContain(DEMO.token)
-  expect(JSON.stringify(result.outputs)).not.toContain(DEMO.token)
 }
 
 describe('proxies', () => {
@@ -149,7 +141,7 @@ describe('proxies', () => {
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(/^StartWorkflowRun failed .*statusCode=407/)
     expect(standIn.requests).toHaveLength(0)
-    expectNoTokenLeak(result)
+    expectNoTokenLeak(result, DEMO.token)
   })
 
   it('refuses an untrusted certificate without retrying, pointing at NODE_EXTRA_CA_CERTS', async () => {
@@ -248,6 +240,20 @@ describe('text from the service', () => {
     expect(started.summary).not.toContain('<script>')
     expect(started.summary).toContain('&lt;script&gt;')
 
+    // A run whose echoed id carries commands: the action prints the id it asked for.
+    const runId = started.outputs['run-id']!
+    standIn.failNext('GetWorkflowRun', {
+      status: 200,
+      body: JSON.stringify({
+        id: `${runId}${hostile}`,
+        workflowId: DEMO.workflowId,
+        status: 'SUCCEEDED'
+      })
+    })
+    const followed = await run({ 'run-id': runId, endpoint: standIn.url })
+    expect(followed.code).toBe(0)
+    expect(commands(followed)).toEqual(['add-mask'])
+
     const listed = await run({ 'workflow-name': 'missing', endpoint: standIn.url })
     expect(commands(listed)).toEqual(['add-mask', 'error'])
 
@@ -283,7 +289,7 @@ describe('the token', () => {
     expect(result.stdout).toMatch(
       /^::debug::Could not read workflow .*token Bearer \*\*\* is not allowed to read/m
     )
-    expectNoTokenLeak(result)
+    expectNoTokenLeak(result, DEMO.token)
   })
 
   it('never appears while naming, waiting and failing at debug level', async () => {
@@ -299,12 +305,12 @@ describe('the token', () => {
       { RUNNER_DEBUG: '1' }
     )
     expect(waited.code).toBe(0)
-    expectNoTokenLeak(waited)
+    expectNoTokenLeak(waited, DEMO.token)
     const missing = await run(
       { 'workflow-name': 'nope', endpoint: standIn.url },
       { RUNNER_DEBUG: '1' }
     )
     expect(missing.code).toBe(1)
-    expectNoTokenLeak(missing)
+    expectNoTokenLeak(missing, DEMO.token)
   }, 20_000)
 })

@@ -3,7 +3,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { FAULTS, type CodeCatalystStandIn } from '../stand-in/server.js'
-import { GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { expectNoTokenLeak } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -29,7 +30,7 @@ function inputs(extra: Record<string, string> = {}) {
 }
 
 const start = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
-  runAction({ inputs: inputs(extra), env: { ...GITHUB_ENV, ...env } })
+  runAction({ inputs: inputs(extra), env: { ...GITHUB_CONTEXT, ...env } })
 
 describe('starting a run', () => {
   it('starts one run and sets the outputs, a notice and the summary', async () => {
@@ -211,13 +212,7 @@ describe('the token', () => {
     'appears only in the add-mask command, first, at debug level, after %s',
     async (_, arrange) => {
       arrange()
-      const result = await start({}, { RUNNER_DEBUG: '1' })
-      const lines = result.stdout.split('\n')
-      expect(lines[0]).toBe(`::add-mask::${DEMO.token}`)
-      expect(lines.slice(1).join('\n')).not.toContain(DEMO.token)
-      expect(result.stderr).not.toContain(DEMO.token)
-      expect(result.summary).not.toContain(DEMO.token)
-      expect(JSON.stringify(result.outputs)).not.toContain(DEMO.token)
+      expectNoTokenLeak(await start({}, { RUNNER_DEBUG: '1' }), DEMO.token)
     }
   )
 })

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { FINISHED_STATUSES } from '../src/model.js'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
-import { GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 /** One workflow per scripted status progression, so each test picks its run's fate. */
@@ -52,7 +52,7 @@ function run(
       'poll-interval-seconds': '1',
       ...extra
     },
-    env: GITHUB_ENV,
+    env: GITHUB_CONTEXT,
     onSpawn
   })
 }
@@ -203,7 +203,7 @@ describe('waiting for an existing run (run-id)', () => {
     const result = await run('FAILED', { 'run-id': started.outputs['run-id']! })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^Run \S+ belongs to workflow \S+, not to the workflow-id/
+      /^Run \S+ belongs to workflow \S+, not to workflow 'wf-failed' \(00000000-0000-4000-8000-\d+\)\. Check the run-id input/
     )
   })
 

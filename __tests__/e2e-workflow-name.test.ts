@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
-import { GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -28,7 +28,7 @@ function run(extra: Record<string, string>) {
       endpoint: standIn.url,
       ...extra
     },
-    env: GITHUB_ENV
+    env: GITHUB_CONTEXT
   })
 }
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { FAULTS, type FaultName, type Operation } from '../stand-in/server.js'
-import { GITHUB_ENV, errorAnnotation, runAction } from '../scripts/runner.js'
+import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const OPERATIONS: Operation[] = [
@@ -89,7 +89,7 @@ describe('fault matrix', () => {
             'max-attempts': '2',
             ...EXERCISE[operation]
           },
-          env: GITHUB_ENV
+          env: GITHUB_CONTEXT
         })
         const seconds = (Date.now() - started) / 1000
         const want = expected(fault, operation, persistent)

@@ -31672,11 +31672,12 @@ class CodeCatalystClient {
         if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
             throw new ResponseError(operation, `the response has no valid run id: ${untrusted(JSON.stringify(body), 200)}`);
         }
+        const text = (value, fallback) => typeof value === 'string' ? untrusted(value, 100) : fallback;
         return {
             id: body.id,
-            workflowId: typeof body.workflowId === 'string' ? body.workflowId : ref.workflowId,
-            spaceName: typeof body.spaceName === 'string' ? body.spaceName : ref.space,
-            projectName: typeof body.projectName === 'string' ? body.projectName : ref.project
+            workflowId: text(body.workflowId, ref.workflowId),
+            spaceName: text(body.spaceName, ref.space),
+            projectName: text(body.projectName, ref.project)
         };
     }
     /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
@@ -31687,7 +31688,8 @@ class CodeCatalystClient {
             throw new ResponseError(operation, `the response has no status: ${untrusted(JSON.stringify(body), 200)}`);
         }
         return {
-            id: typeof body.id === 'string' ? body.id : ref.runId,
+            // The id asked for, not the one echoed: it is printed in every status line.
+            id: ref.runId,
             workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
             status: untrusted(body.status, 100),
             startTime: timestamp(body.startTime),
@@ -32463,8 +32465,11 @@ async function waitForResult(client, settings, wait, runId, report, cancellation
                     runId
                 });
                 if (expectedWorkflow && run.workflowId.toLowerCase() !== expectedWorkflow) {
-                    throw new Error(`Run ${runId} belongs to workflow ${run.workflowId}, not to the ${Inputs.WorkflowId} ${report.workflowId}. ` +
-                        `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowId} empty.`);
+                    const given = report.workflowName
+                        ? `workflow '${report.workflowName}' (${report.workflowId})`
+                        : `workflow ${report.workflowId}`;
+                    throw new Error(`Run ${runId} belongs to workflow ${run.workflowId}, not to ${given}. ` +
+                        `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowName} and ${Inputs.WorkflowId} empty.`);
                 }
                 return run;
             },

@@ -24,7 +24,7 @@ export interface RunOptions {
 }
 
 /** The GitHub context a runner provides for one step; override per test. */
-export const GITHUB_ENV = {
+export const GITHUB_CONTEXT = {
   GITHUB_RUN_ID: '16020401234',
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_JOB: 'deploy',

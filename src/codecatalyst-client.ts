@@ -91,11 +91,13 @@ export class CodeCatalystClient {
         `the response has no valid run id: ${untrusted(JSON.stringify(body), 200)}`
       )
     }
+    const text = (value: unknown, fallback: string) =>
+      typeof value === 'string' ? untrusted(value, 100) : fallback
     return {
       id: body.id,
-      workflowId: typeof body.workflowId === 'string' ? body.workflowId : ref.workflowId,
-      spaceName: typeof body.spaceName === 'string' ? body.spaceName : ref.space,
-      projectName: typeof body.projectName === 'string' ? body.projectName : ref.project
+      workflowId: text(body.workflowId, ref.workflowId),
+      spaceName: text(body.spaceName, ref.space),
+      projectName: text(body.projectName, ref.project)
     }
   }
 
@@ -114,7 +116,8 @@ export class CodeCatalystClient {
       )
     }
     return {
-      id: typeof body.id === 'string' ? body.id : ref.runId,
+      // The id asked for, not the one echoed: it is printed in every status line.
+      id: ref.runId,
       workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
       status: untrusted(body.status, 100),
       startTime: timestamp(body.startTime),

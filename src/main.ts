@@ -151,9 +151,12 @@ async function waitForResult(
             runId
           })
           if (expectedWorkflow && run.workflowId.toLowerCase() !== expectedWorkflow) {
+            const given = report.workflowName
+              ? `workflow '${report.workflowName}' (${report.workflowId})`
+              : `workflow ${report.workflowId}`
             throw new Error(
-              `Run ${runId} belongs to workflow ${run.workflowId}, not to the ${Inputs.WorkflowId} ${report.workflowId}. ` +
-                `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowId} empty.`
+              `Run ${runId} belongs to workflow ${run.workflowId}, not to ${given}. ` +
+                `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowName} and ${Inputs.WorkflowId} empty.`
             )
           }
           return run
