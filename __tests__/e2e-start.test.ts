@@ -2,6 +2,7 @@
  * End to end: the built dist/index.js, run as the runner runs it, against the stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { ACTION_VERSION } from '../src/constants.js'
 import { FAULTS, type CodeCatalystStandIn } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectNoTokenLeak } from './helpers/expectations.js'
@@ -62,7 +63,9 @@ describe('starting a run', () => {
     )
     expect(result.summary).toContain(`<code>${DEMO.workflowName}</code>`)
     const ua = standIn.requestsFor('StartWorkflowRun')[0]!.headers['user-agent']
-    expect(ua).toMatch(/^codecatalyst-run-workflow\/1\.0\.0 node\/v\d+/)
+    expect(ua).toMatch(
+      new RegExp(`^codecatalyst-run-workflow/${ACTION_VERSION.replace(/\./g, '\\.')} node/v\\d+`)
+    )
   })
 
   it('gets the same run when the step is executed again in the same attempt, a new one on re-run', async () => {

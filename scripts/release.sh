@@ -2,7 +2,7 @@
 # Cuts a release: npm run release -- X.Y.Z
 #  1. checks: on main, clean tree, CHANGELOG.md has a "## [X.Y.Z]" section
 #  2. sets the version in package.json and src/constants.ts (it is in the User-Agent), rebuilds dist/,
-#     runs the checks and the tests, and commits "Release vX.Y.Z" (if the version changed)
+#     type-checks, lints, runs the tests, and commits "Release vX.Y.Z" (if the version changed)
 #  3. tags vX.Y.Z and moves the major tag (v1) to it
 # It pushes nothing: it prints the push commands. The release workflow then publishes the GitHub release.
 set -euo pipefail
@@ -23,7 +23,9 @@ if [ "$(node -p "require('./package.json').version")" != "$version" ]; then
   sed -i -E "s/^export const ACTION_VERSION = '[^']*'/export const ACTION_VERSION = '$version'/" src/constants.ts
   npm run package
 fi
-npm run check
+# dist/ was just rebuilt from this source, so type-check, lint and test (npm run check would flag the new dist/).
+npm run typecheck
+npm run lint
 npm test
 if [ -n "$(git status --porcelain)" ]; then
   git commit -qam "Release $tag"
