@@ -174,6 +174,8 @@ describe('no hang', () => {
     expect(errorAnnotation(result.stdout)).toBe(
       'StartWorkflowRun failed (gave up after 3 attempts): no complete response within 1 s'
     )
+    // The best-effort read before the start is not retried, so a hang costs one timeout there.
+    expect(standIn.requestsFor('GetWorkflow')).toHaveLength(1)
   })
 })
 

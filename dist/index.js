@@ -31709,13 +31709,14 @@ class CodeCatalystClient {
             nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
         };
     }
-    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
-    async getWorkflow(ref) {
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
+    async getWorkflow(ref, maxAttempts) {
         const operation = 'GetWorkflow';
-        return toWorkflow(operation, await this.call(operation, 'GET', `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`));
+        const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`;
+        return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts));
     }
     /** Sends one operation, retrying throttling and transient faults with the very same request. */
-    async call(operation, method, pathAndQuery, body) {
+    async call(operation, method, pathAndQuery, body, maxAttempts = this.config.maxAttempts) {
         const headers = { authorization: `Bearer ${this.config.token}` };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
@@ -31744,7 +31745,7 @@ class CodeCatalystClient {
             catch {
                 throw new ResponseError(operation, `HTTP ${response.status} with a body that is not JSON: ${untrusted(response.body, 200) || '(empty)'}`);
             }
-        }, defaultRetryPolicy(this.config.maxAttempts), this.deps, ({ error, attempt, maxAttempts, delayMs }) => this.deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
+        }, defaultRetryPolicy(Math.min(maxAttempts, this.config.maxAttempts)), this.deps, ({ error, attempt, maxAttempts, delayMs }) => this.deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
             `(attempt ${attempt + 1} of ${maxAttempts})`));
     }
 }
@@ -32284,11 +32285,13 @@ async function resolveWorkflowName(client, ref, name) {
 }
 /**
  * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
- * so that a read never blocks a start (the start then reports its own error).
+ * so that a read never blocks a start (the start then reports its own error). One attempt only: a
+ * failure costs just the name and the early INVALID check, while retrying a hang would double how long
+ * an unreachable endpoint takes to fail.
  */
 async function describeWorkflow(client, ref, workflowId, debug) {
     try {
-        return await client.getWorkflow({ ...ref, workflowId });
+        return await client.getWorkflow({ ...ref, workflowId }, 1);
     }
     catch (error) {
         if (!(error instanceof ApiError))

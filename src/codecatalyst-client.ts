@@ -142,17 +142,14 @@ export class CodeCatalystClient {
     }
   }
 
-  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
-  async getWorkflow(ref: ProjectRef & { workflowId: string }): Promise<Workflow> {
+  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
+  async getWorkflow(
+    ref: ProjectRef & { workflowId: string },
+    maxAttempts?: number
+  ): Promise<Workflow> {
     const operation = 'GetWorkflow'
-    return toWorkflow(
-      operation,
-      await this.call(
-        operation,
-        'GET',
-        `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`
-      )
-    )
+    const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`
+    return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts))
   }
 
   /** Sends one operation, retrying throttling and transient faults with the very same request. */
@@ -160,7 +157,8 @@ export class CodeCatalystClient {
     operation: string,
     method: 'GET' | 'PUT' | 'POST',
     pathAndQuery: string,
-    body?: string
+    body?: string,
+    maxAttempts = this.config.maxAttempts
   ): Promise<unknown> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.config.token}` }
     if (body !== undefined) headers['content-type'] = 'application/json'
@@ -196,7 +194,7 @@ export class CodeCatalystClient {
           )
         }
       },
-      defaultRetryPolicy(this.config.maxAttempts),
+      defaultRetryPolicy(Math.min(maxAttempts, this.config.maxAttempts)),
       this.deps,
       ({ error, attempt, maxAttempts, delayMs }) =>
         this.deps.log(

@@ -77,7 +77,9 @@ export async function resolveWorkflowName(
 
 /**
  * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
- * so that a read never blocks a start (the start then reports its own error).
+ * so that a read never blocks a start (the start then reports its own error). One attempt only: a
+ * failure costs just the name and the early INVALID check, while retrying a hang would double how long
+ * an unreachable endpoint takes to fail.
  */
 export async function describeWorkflow(
   client: CodeCatalystClient,
@@ -86,7 +88,7 @@ export async function describeWorkflow(
   debug: (line: string) => void
 ): Promise<Workflow | undefined> {
   try {
-    return await client.getWorkflow({ ...ref, workflowId })
+    return await client.getWorkflow({ ...ref, workflowId }, 1)
   } catch (error) {
     if (!(error instanceof ApiError)) throw error
     debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`)
