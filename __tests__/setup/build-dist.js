@@ -1,0 +1,27 @@
+/**
+ * Jest globalSetup of the end-to-end project: bundles today's src/ into dist/ before any test runs
+ * dist/index.js, so the suite can never pass on yesterday's bundle. A build failure fails the run.
+ */
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+export default function buildDist() {
+  const started = Date.now()
+  const result = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  if (result.status !== 0) {
+    throw new Error(
+      `npm run package failed (exit ${result.status}), so the end-to-end tests cannot run:\n` +
+        `${result.stdout}${result.stderr}`
+    )
+  }
+  process.stdout.write(
+    `\nBuilt dist/ from src/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`
+  )
+}
