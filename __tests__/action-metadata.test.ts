@@ -86,11 +86,11 @@ describe('action.yml', () => {
     expect(action.inputs[Inputs.SucceedOn]!.default).toBe(DEFAULT_SUCCEED_ON)
   })
 
-  it('requires exactly space, project and token', () => {
+  it('requires exactly space and project (the credential is one of token, sso-session or the environment)', () => {
     const required = Object.entries(action.inputs)
       .filter(([, e]) => e.required)
       .map(([name]) => name)
-    expect(sorted(required)).toEqual(sorted([Inputs.Space, Inputs.Project, Inputs.Token]))
+    expect(sorted(required)).toEqual(sorted([Inputs.Space, Inputs.Project]))
   })
 })
 
@@ -102,7 +102,7 @@ describe('README', () => {
       const [, required, defaults] = table.get(name)!
       expect([name, required]).toEqual([
         name,
-        entry.required ? 'yes' : expect.stringMatching(/^(no|yes\\\*)$/)
+        entry.required ? 'yes' : expect.stringMatching(/^(no|yes(\\\*){1,2})$/)
       ])
       if (entry.default !== undefined)
         expect([name, defaults]).toEqual([name, expect.stringContaining(`\`${entry.default}\``)])

@@ -9,14 +9,15 @@ import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const OPERATIONS: Operation[] = [
+  'CreateToken',
   'StartWorkflowRun',
   'GetWorkflowRun',
   'ListWorkflows',
   'GetWorkflow'
 ]
 
-/** The inputs that make the action call each operation. */
-const EXERCISE: Record<Operation, Record<string, string>> = {
+/** The inputs that make the action call each operation (CreateToken: an SSO session whose token expired). */
+const EXERCISE: Record<Exclude<Operation, 'CreateToken'>, Record<string, string>> = {
   StartWorkflowRun: { 'workflow-id': DEMO.workflowId },
   GetWorkflowRun: {
     'workflow-id': DEMO.workflowId,
@@ -38,8 +39,18 @@ interface Expected {
 }
 
 function expected(fault: FaultName, operation: Operation, persistent: boolean): Expected {
+  // SSO OIDC may rotate the refresh token (the stand-in does): once a renewal has committed, a retry of
+  // it holds a spent refresh token, and the step must say to log in again.
+  if (operation === 'CreateToken' && COMMITS.has(fault))
+    return {
+      code: 1,
+      runs: 0,
+      message: /^CreateToken failed.*: InvalidGrantException \(HTTP 400\).*log in again/
+    }
   if (!persistent) return { code: 0, runs: 1 }
   switch (operation) {
+    case 'CreateToken':
+      return { code: 1, runs: 0, message: /^CreateToken failed \(gave up after 2 attempts\): / }
     case 'StartWorkflowRun':
       // Retries carry the same clientToken: a committed start is never repeated.
       return {
@@ -79,17 +90,25 @@ describe('fault matrix', () => {
       try {
         standIn.failNext(operation, ...Array<FaultName>(persistent ? 20 : 1).fill(fault))
         const started = Date.now()
+        const credential: Record<string, string> =
+          operation === 'CreateToken'
+            ? {
+                'sso-session': JSON.stringify(
+                  standIn.ssoSession({ accessTokenValidForSeconds: -1 })
+                ),
+                'workflow-id': DEMO.workflowId
+              }
+            : { token: DEMO.token, ...EXERCISE[operation] }
         const result = await runAction({
           inputs: {
             space: DEMO.space,
             project: DEMO.project,
-            token: DEMO.token,
             endpoint: standIn.url,
             'request-timeout-seconds': '1',
             'max-attempts': '2',
-            ...EXERCISE[operation]
+            ...credential
           },
-          env: GITHUB_CONTEXT
+          env: { ...GITHUB_CONTEXT, AWS_ENDPOINT_URL_SSO_OIDC: standIn.url }
         })
         const seconds = (Date.now() - started) / 1000
         const want = expected(fault, operation, persistent)

@@ -34,7 +34,7 @@ describe('getSettings', () => {
       project: 'MyDemoProject',
       target: { kind: 'start', workflow: { id: VALID['workflow-id'].toUpperCase() } },
       wait: undefined,
-      token: 'secret-token-value',
+      credential: { kind: 'token', token: 'secret-token-value', source: "input 'token'" },
       clientToken: undefined,
       endpoint: 'https://codecatalyst.global.api.aws',
       maxAttempts: 5,
@@ -60,7 +60,7 @@ describe('getSettings', () => {
       expect.stringMatching(
         /^Invalid workflow-id 'my-demo-workflow-id-123abc'\. Expected the workflow's UUID/
       ),
-      expect.stringMatching(/^Input 'token' is empty\. Pass a CodeCatalyst token from a secret/),
+      expect.stringMatching(/^No credential: give 'sso-session' \(recommended.*or 'token'/),
       expect.stringMatching(/^Invalid client-token 'a--b'\. Expected 1-64 characters/),
       expect.stringMatching(
         /^Input 'endpoint' is 'http:\/\/codecatalyst\.example\.com': http is only allowed to a loopback host/
@@ -234,5 +234,154 @@ describe('checkEndpoint', () => {
     const problem = checkEndpoint(url)
     if (expected === undefined) expect(problem).toBeUndefined()
     else expect(problem).toMatch(expected)
+  })
+})
+
+describe('the credential', () => {
+  const NOW = Date.parse('2026-11-25T12:00:00Z')
+  const SESSION = {
+    startUrl: 'https://view.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: 'aoaSECRET-ACCESS:token',
+    expiresAt: '2026-11-25T13:00:00Z',
+    clientId: 'client-id-123',
+    clientSecret: 'SECRET-CLIENT-secret',
+    registrationExpiresAt: '2027-02-20T12:00:00Z',
+    refreshToken: 'aorSECRET-REFRESH-token'
+  }
+  const SECRETS = [SESSION.accessToken, SESSION.clientSecret, SESSION.refreshToken]
+  const { token: _, ...NO_TOKEN } = VALID
+  const withSession = (session: unknown, env: NodeJS.ProcessEnv = {}) =>
+    getSettings(
+      name =>
+        (({ ...NO_TOKEN, 'sso-session': JSON.stringify(session) }) as Record<string, string>)[
+          name
+        ] ?? '',
+      env,
+      NOW
+    )
+  const sessionProblems = (raw: string, env: NodeJS.ProcessEnv = {}) => {
+    try {
+      getSettings(name => ({ ...NO_TOKEN, 'sso-session': raw })[name] ?? '', env, NOW)
+    } catch (error) {
+      if (error instanceof InputError) return error.problems
+      throw error
+    }
+    throw new Error('expected an InputError')
+  }
+
+  it('reads an SSO session and renews it at the regional SSO OIDC endpoint', () => {
+    expect(withSession(SESSION).credential).toEqual({
+      kind: 'sso-session',
+      oidcEndpoint: 'https://oidc.us-east-1.amazonaws.com',
+      session: {
+        ...SESSION,
+        expiresAt: Date.parse(SESSION.expiresAt),
+        registrationExpiresAt: Date.parse(SESSION.registrationExpiresAt)
+      }
+    })
+  })
+
+  it('accepts the older CLI date form (…UTC) and a session without a cached access token', () => {
+    const { accessToken: _a, expiresAt: _e, ...rest } = SESSION
+    const { credential } = withSession({ ...rest, registrationExpiresAt: '2027-02-20T12:00:00UTC' })
+    expect(credential).toMatchObject({
+      session: { accessToken: undefined, registrationExpiresAt: Date.parse('2027-02-20T12:00:00Z') }
+    })
+  })
+
+  it('takes AWS_ENDPOINT_URL_SSO_OIDC under the same rule as endpoint', () => {
+    expect(
+      withSession(SESSION, { AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:9/' }).credential
+    ).toMatchObject({ oidcEndpoint: 'http://127.0.0.1:9' })
+    expect(
+      sessionProblems(JSON.stringify(SESSION), {
+        AWS_ENDPOINT_URL_SSO_OIDC: 'http://oidc.example.com'
+      })
+    ).toEqual([
+      expect.stringMatching(
+        /^Environment variable AWS_ENDPOINT_URL_SSO_OIDC is 'http:\/\/oidc\.example\.com': http is only allowed to a loopback host/
+      )
+    ])
+  })
+
+  it.each([
+    [
+      'not JSON',
+      `{"refreshToken": "${SESSION.refreshToken}"`,
+      [/^Input 'sso-session' is not valid JSON\./]
+    ],
+    ['JSON but not an object', JSON.stringify([SESSION]), [/is JSON but not an object/]],
+    [
+      'missing members',
+      JSON.stringify({ accessToken: SESSION.accessToken, region: 'us-east-1' }),
+      [/has no 'clientId'/, /has no 'clientSecret'/, /has no 'refreshToken'/]
+    ],
+    [
+      'unreadable dates and a region that is not one',
+      JSON.stringify({
+        ...SESSION,
+        region: 'evil.com/x',
+        expiresAt: 'tomorrow',
+        registrationExpiresAt: 5
+      }),
+      [
+        /'region' is 'evil\.com\/x', not an AWS region/,
+        /'expiresAt' is 'tomorrow', not a date/,
+        /'registrationExpiresAt' is not a string/
+      ]
+    ],
+    [
+      'an expired client registration',
+      JSON.stringify({ ...SESSION, registrationExpiresAt: '2026-11-01T00:00:00Z' }),
+      [/registration expired on 2026-11-01 \(registrationExpiresAt\).*aws sso login --profile/]
+    ],
+    [
+      'an access token that cannot go in a header',
+      JSON.stringify({ ...SESSION, accessToken: 'two words' }),
+      [/'accessToken' has whitespace/]
+    ],
+    ['a 1 MB string', 'x'.repeat(1024 * 1024), [/is 1048576 characters long, far larger than/]]
+  ])(
+    'reports a session that is %s, every problem at once, naming no secret',
+    (_, raw, expected) => {
+      const found = sessionProblems(raw)
+      expect(found).toEqual(expected.map(e => expect.stringMatching(e)))
+      for (const secret of [...SECRETS, 'two words'])
+        for (const piece of [secret, secret.slice(0, 6)])
+          expect(found.join('\n')).not.toContain(piece)
+    }
+  )
+
+  it('takes exactly one of token and sso-session', () => {
+    expect(problems({ ...VALID, 'sso-session': JSON.stringify(SESSION) })).toEqual([
+      expect.stringMatching(/^Inputs 'token' and 'sso-session' are both set\. Give only one/)
+    ])
+  })
+
+  it('falls back to AWS_BEARER_TOKEN_CODECATALYST, after the inputs', () => {
+    const env = { AWS_BEARER_TOKEN_CODECATALYST: ' env-token ' }
+    expect(settings(NO_TOKEN, env).credential).toEqual({
+      kind: 'token',
+      token: 'env-token',
+      source: 'environment variable AWS_BEARER_TOKEN_CODECATALYST'
+    })
+    expect(settings(VALID, env).credential).toMatchObject({ source: "input 'token'" })
+    expect(withSession(SESSION, env).credential.kind).toBe('sso-session')
+  })
+
+  it.each([
+    ['a space', 'abc def'],
+    ['a tab', 'abc\tdef'],
+    ['a line break', 'abc\ndef'],
+    ['a non-Latin-1 character', 'abc✓def']
+  ])('rejects a token with %s, without showing it', (_, token) => {
+    const found = problems({ ...VALID, token })
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^The token in input 'token' has whitespace or characters that cannot be sent/
+      )
+    ])
+    expect(found[0]).not.toContain('abc')
   })
 })

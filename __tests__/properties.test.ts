@@ -7,7 +7,7 @@ import { deriveClientToken, type TokenContext } from '../src/client-token.js'
 import { Inputs } from '../src/constants.js'
 import { InputError, checkEndpoint, getSettings } from '../src/input-helper.js'
 import { isUuid, isValidClientToken, isValidName } from '../src/model.js'
-import { registerSecret, untrusted } from '../src/safe-text.js'
+import { isBearerToken, registerSecret, untrusted } from '../src/safe-text.js'
 
 /** Mostly a valid value, sometimes anything: so whole input sets are often accepted, and every input can fail. */
 const mostly = <T>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>
@@ -120,7 +120,8 @@ describe('input validation, for any inputs', () => {
         }
         outcomes.accepted++
         expect(isValidName(settings.space) && isValidName(settings.project)).toBe(true)
-        expect(settings.token).not.toBe('')
+        const { credential } = settings
+        expect(credential.kind === 'token' && isBearerToken(credential.token)).toBe(true)
         if (settings.clientToken !== undefined)
           expect(isValidClientToken(settings.clientToken)).toBe(true)
         expect(checkEndpoint(settings.endpoint)).toBeUndefined()

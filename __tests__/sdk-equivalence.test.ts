@@ -1,5 +1,6 @@
 /**
- * Proves that the action's StartWorkflowRun request is byte-for-byte what the AWS SDK sends.
+ * Proves that the action's StartWorkflowRun and SSO OIDC CreateToken requests are byte-for-byte what
+ * the AWS SDKs send.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -7,8 +8,11 @@ import {
   CodeCatalystClient as SdkClient,
   StartWorkflowRunCommand
 } from '@aws-sdk/client-codecatalyst'
+import { CreateTokenCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc'
 import { CodeCatalystClient } from '../src/codecatalyst-client.js'
+import { StaticCredentials } from '../src/credentials.js'
 import { createHttpTransport } from '../src/http-transport.js'
+import { SsoOidcClient } from '../src/sso-oidc-client.js'
 
 interface Captured {
   method: string
@@ -28,6 +32,11 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString()
       captured.push({ method: req.method!, url: req.url!, body, headers: req.headers })
+      if (req.url === '/token') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ accessToken: 'aoa-new', tokenType: 'Bearer', expiresIn: 3600 }))
+        return
+      }
       const [, space, project] = /spaces\/([^/]+)\/projects\/([^/]+)/.exec(req.url!)!
       const workflowId = new URL(req.url!, 'http://x').searchParams.get('workflowId')
       res.writeHead(200, { 'content-type': 'application/json' })
@@ -87,8 +96,9 @@ describe('StartWorkflowRun on the wire', () => {
         })
       )
       const ours = new CodeCatalystClient(
-        { endpoint, token, maxAttempts: 1, requestTimeoutMs: 5000 },
+        { endpoint, maxAttempts: 1, requestTimeoutMs: 5000 },
         {
+          credentials: new StaticCredentials(token, 'test'),
           transport: createHttpTransport('test'),
           sleep: async () => undefined,
           random: Math.random,
@@ -110,4 +120,50 @@ describe('StartWorkflowRun on the wire', () => {
       })
     }
   )
+})
+
+describe('SSO OIDC CreateToken on the wire', () => {
+  it.each([
+    { clientId: 'client-1', clientSecret: 'secret-1', refreshToken: 'aor-1' },
+    // Characters JSON must escape, and non-ASCII: both serialise them alike.
+    { clientId: 'c"\\/', clientSecret: 'ü\u2028€', refreshToken: 'a\tb' }
+  ])('is identical to @aws-sdk/client-sso-oidc (refresh-token grant)', async grant => {
+    captured.length = 0
+    const sdk = new SSOOIDCClient({ region: 'us-east-1', endpoint, maxAttempts: 1 })
+    await sdk.send(new CreateTokenCommand({ ...grant, grantType: 'refresh_token' }))
+    const ours = new SsoOidcClient(
+      { endpoint, maxAttempts: 1, requestTimeoutMs: 5000 },
+      {
+        transport: createHttpTransport('test'),
+        sleep: async () => undefined,
+        random: Math.random,
+        now: Date.now,
+        log: () => undefined
+      }
+    )
+    await expect(ours.createToken(grant)).resolves.toEqual({
+      accessToken: 'aoa-new',
+      expiresIn: 3600,
+      refreshToken: undefined
+    })
+
+    const [fromSdk, fromAction] = captured
+    expect(fromAction!.method).toBe(fromSdk!.method)
+    expect(fromAction!.url).toBe(fromSdk!.url)
+    expect(Buffer.from(fromAction!.body)).toEqual(Buffer.from(fromSdk!.body))
+    expect(fromAction!.headers['content-type']).toBe(fromSdk!.headers['content-type'])
+    // authtype none: neither sends credentials.
+    expect(fromSdk!.headers.authorization).toBeUndefined()
+    expect(fromAction!.headers.authorization).toBeUndefined()
+    expect(fromSdk).toMatchObject({
+      method: 'POST',
+      url: '/token',
+      body: JSON.stringify({
+        clientId: grant.clientId,
+        clientSecret: grant.clientSecret,
+        grantType: 'refresh_token',
+        refreshToken: grant.refreshToken
+      })
+    })
+  })
 })

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import type { WorkflowRun } from '../src/codecatalyst-client.js'
 import { ServiceError, TransportError } from '../src/errors.js'
 import { FINISHED_STATUSES } from '../src/model.js'
-import { type WaitOptions, formatDuration, waitForRun } from '../src/wait.js'
+import { formatDuration } from '../src/format.js'
+import { type WaitOptions, waitForRun } from '../src/wait.js'
 
 type Step = string | Error
 

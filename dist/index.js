@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4515);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6444);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4515:
+/***/ 6444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31236,7 +31236,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -31398,6 +31398,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 function hasControlCharacters(text) {
     return text.search(CONTROL_CHARACTERS) !== -1;
 }
+/** A value that can be sent as `Authorization: Bearer <value>`: printable ASCII, no whitespace. */
+function isBearerToken(value) {
+    return /^[\x21-\x7e]+$/.test(value);
+}
 /**
  * Makes text that came from the network safe to print in a workflow log.
  *
@@ -31452,7 +31456,7 @@ class ServiceError extends ApiError {
     retry;
     constructor(operation, status, 
     /** The model's error type, e.g. ThrottlingException; undefined when the body was not an AWS error. */
-    type, serviceMessage, requestId, bodyKind) {
+    type, serviceMessage, requestId, bodyKind, hints = CODECATALYST_HINTS) {
         const what = type ? `${type} (HTTP ${status})` : `HTTP ${status}`;
         const said = serviceMessage
             ? `: ${serviceMessage}`
@@ -31462,7 +31466,7 @@ class ServiceError extends ApiError {
                     ? ' with an empty body'
                     : '';
         const request = requestId ? ` [request id ${requestId}]` : '';
-        super(operation, `${what}${said}${request}`, hintFor(status, type));
+        super(operation, `${what}${said}${request}`, hintFor(status, type, hints));
         this.status = status;
         this.type = type;
         this.serviceMessage = serviceMessage;
@@ -31504,7 +31508,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_SOCKET',
     'ERR_STREAM_PREMATURE_CLOSE'
 ]);
-const HINTS = {
+/** The CodeCatalyst API's errors. */
+const CODECATALYST_HINTS = {
     ValidationException: 'Check the space, project and workflow-id inputs: CodeCatalyst rejected them as malformed.',
     ServiceQuotaExceededException: "The space has reached a limit of its billing tier. Reduce usage or change the space's tier in the CodeCatalyst console.",
     AccessDeniedException: 'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
@@ -31515,11 +31520,11 @@ const HINTS = {
         'used for a different workflow: use a new one.',
     ThrottlingException: 'CodeCatalyst is throttling requests. Re-run the job later, or raise max-attempts to wait longer.'
 };
-function hintFor(status, type) {
-    if (type && HINTS[type])
-        return HINTS[type];
+function hintFor(status, type, hints) {
+    if (type && hints[type])
+        return hints[type];
     if (status === 401)
-        return 'The token was not accepted. Check that the secret holds a current CodeCatalyst token.';
+        return 'CodeCatalyst did not accept the token: it has expired, or is not a CodeCatalyst SSO access token.';
     if (status >= 500)
         return 'CodeCatalyst or something in front of it failed. Re-run the job later.';
     return undefined;
@@ -31535,7 +31540,7 @@ function parseErrorType(headers, body) {
     return type ? untrusted(type, 100) : undefined;
 }
 /** Builds the error for a non-2xx response, whatever its body is. */
-function serviceErrorFrom(operation, status, headers, body) {
+function serviceErrorFrom(operation, status, headers, body, hints = CODECATALYST_HINTS) {
     let parsed;
     try {
         parsed = body ? JSON.parse(body) : undefined;
@@ -31544,7 +31549,8 @@ function serviceErrorFrom(operation, status, headers, body) {
         parsed = undefined;
     }
     const record = isRecord(parsed) ? parsed : {};
-    const message = [record.message, record.Message].find(m => typeof m === 'string' && m.trim() !== '');
+    // SSO OIDC's errors carry error_description instead of message.
+    const message = [record.message, record.Message, record.error_description].find(m => typeof m === 'string' && m.trim() !== '');
     const requestId = headers['x-amzn-requestid'];
     const bodyKind = !body.trim()
         ? 'empty'
@@ -31553,7 +31559,7 @@ function serviceErrorFrom(operation, status, headers, body) {
             : /^\s*</.test(body)
                 ? 'html'
                 : 'other';
-    const error = new ServiceError(operation, status, parseErrorType(headers, parsed), typeof message === 'string' ? untrusted(message) : undefined, typeof requestId === 'string' ? untrusted(requestId, 100) : undefined, bodyKind);
+    const error = new ServiceError(operation, status, parseErrorType(headers, parsed), typeof message === 'string' ? untrusted(message) : undefined, typeof requestId === 'string' ? untrusted(requestId, 100) : undefined, bodyKind, hints);
     error.retryAfterMs = parseRetryAfter(headers['retry-after']);
     return error;
 }
@@ -31568,41 +31574,6 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/model.ts
-/**
- * Constraints from the CodeCatalyst service model (codecatalyst/2022-09-28).
- * Shared by input validation, token derivation and the stand-in, so all three agree.
- */
-/** spaceName, projectName and clientToken: alphanumeric runs joined by single '-', '_' or '.'. */
-const NAME_PATTERN = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
-const NAME_PATTERN_TEXT = "letters and digits, optionally joined by single '-', '_' or '.'";
-const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const CLIENT_TOKEN_MAX_LENGTH = 64;
-function isValidName(value) {
-    return NAME_PATTERN.test(value);
-}
-function isValidClientToken(value) {
-    return value.length >= 1 && value.length <= CLIENT_TOKEN_MAX_LENGTH && NAME_PATTERN.test(value);
-}
-function isUuid(value) {
-    return UUID_PATTERN.test(value);
-}
-/** Workflow run statuses, from the model. */
-const RUNNING_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'STOPPING'];
-const FINISHED_STATUSES = [
-    'SUCCEEDED',
-    'FAILED',
-    'STOPPED',
-    'SUPERSEDED',
-    'CANCELLED',
-    'NOT_RUN',
-    'ABANDONED'
-];
-const RUN_STATUSES = [...RUNNING_STATUSES, ...FINISHED_STATUSES];
-function isFinished(status) {
-    return FINISHED_STATUSES.includes(status);
 }
 
 ;// CONCATENATED MODULE: ./src/retry-helper.ts
@@ -31646,130 +31617,47 @@ async function withRetries(operation, policy, deps, onRetry) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/codecatalyst-client.ts
+;// CONCATENATED MODULE: ./src/api-call.ts
+/**
+ * One JSON operation of an AWS REST-JSON API (CodeCatalyst, SSO OIDC): sent over the transport,
+ * retried per the policy with the very same request, and turned into a parsed body or an ApiError.
+ */
 
 
 
-
-/** ListWorkflows' largest page. */
-const MAX_WORKFLOWS_PAGE = 100;
-/** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
-function encodeLabel(value) {
-    return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-/** The CodeCatalyst REST API (restJson1, bearer auth), with bounded retries. */
-class CodeCatalystClient {
-    config;
-    deps;
-    constructor(config, deps) {
-        this.config = config;
-        this.deps = deps;
-    }
-    /** PUT /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns?workflowId=… */
-    async startWorkflowRun(ref) {
-        const operation = 'StartWorkflowRun';
-        const body = await this.call(operation, 'PUT', `${projectPath(ref)}/workflowRuns?workflowId=${encodeLabel(ref.workflowId)}`, JSON.stringify({ clientToken: ref.clientToken }));
-        if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
-            throw new ResponseError(operation, `the response has no valid run id: ${untrusted(JSON.stringify(body), 200)}`);
+/** Longest piece of a response body quoted in an error. */
+const BODY_EXCERPT = 200;
+/** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
+async function callJsonApi(call, deps) {
+    const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, ...http } = call;
+    const request = { ...http, signal: deps.signal };
+    const { operation } = call;
+    return withRetries(async () => {
+        const response = await deps.transport(request);
+        if (response.status >= 300 && response.status < 400) {
+            const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT);
+            throw new ResponseError(operation, `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
+                'so no credential is sent to another address. Check the endpoint.');
         }
-        const text = (value, fallback) => typeof value === 'string' ? untrusted(value, 100) : fallback;
-        return {
-            id: body.id,
-            workflowId: text(body.workflowId, ref.workflowId),
-            spaceName: text(body.spaceName, ref.space),
-            projectName: text(body.projectName, ref.project)
-        };
-    }
-    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
-    async getWorkflowRun(ref) {
-        const operation = 'GetWorkflowRun';
-        const body = await this.call(operation, 'GET', `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`);
-        if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
-            throw new ResponseError(operation, `the response has no status: ${untrusted(JSON.stringify(body), 200)}`);
+        if (response.status < 200 || response.status >= 300) {
+            throw serviceErrorFrom(operation, response.status, response.headers, response.body, hints);
         }
-        return {
-            // The id asked for, not the one echoed: it is printed in every status line.
-            id: ref.runId,
-            workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
-            status: untrusted(body.status, 100),
-            startTime: timestamp(body.startTime),
-            endTime: timestamp(body.endTime)
-        };
-    }
-    /** POST /v1/spaces/{spaceName}/projects/{projectName}/workflows?maxResults=…&nextToken=… */
-    async listWorkflows(ref, nextToken) {
-        const operation = 'ListWorkflows';
-        const query = `maxResults=${MAX_WORKFLOWS_PAGE}${nextToken ? `&nextToken=${encodeLabel(nextToken)}` : ''}`;
-        const body = await this.call(operation, 'POST', `${projectPath(ref)}/workflows?${query}`, '{}');
-        if (!isRecord(body) || !Array.isArray(body.items)) {
-            throw new ResponseError(operation, `the response has no items: ${untrusted(JSON.stringify(body), 200)}`);
+        try {
+            return JSON.parse(response.body);
         }
-        return {
-            items: body.items.map(item => toWorkflow(operation, item)),
-            nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
-        };
-    }
-    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
-    async getWorkflow(ref, maxAttempts) {
-        const operation = 'GetWorkflow';
-        const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`;
-        return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts));
-    }
-    /** Sends one operation, retrying throttling and transient faults with the very same request. */
-    async call(operation, method, pathAndQuery, body, maxAttempts = this.config.maxAttempts) {
-        const headers = { authorization: `Bearer ${this.config.token}` };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const request = {
-            operation,
-            method,
-            url: `${this.config.endpoint}${pathAndQuery}`,
-            headers,
-            body,
-            timeoutMs: this.config.requestTimeoutMs,
-            signal: this.deps.signal
-        };
-        return withRetries(async () => {
-            const response = await this.deps.transport(request);
-            if (response.status >= 300 && response.status < 400) {
-                const location = untrusted(String(response.headers.location ?? 'nowhere'), 200);
-                throw new ResponseError(operation, `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
-                    'so the token is not sent to another address. Check the endpoint.');
-            }
-            if (response.status < 200 || response.status >= 300) {
-                throw serviceErrorFrom(operation, response.status, response.headers, response.body);
-            }
-            try {
-                return JSON.parse(response.body);
-            }
-            catch {
-                throw new ResponseError(operation, `HTTP ${response.status} with a body that is not JSON: ${untrusted(response.body, 200) || '(empty)'}`);
-            }
-        }, defaultRetryPolicy(Math.min(maxAttempts, this.config.maxAttempts)), this.deps, ({ error, attempt, maxAttempts, delayMs }) => this.deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
-            `(attempt ${attempt + 1} of ${maxAttempts})`));
-    }
+        catch {
+            const shown = secretResponse
+                ? '(not shown: it may hold credentials)'
+                : untrusted(response.body, BODY_EXCERPT) || '(empty)';
+            throw new ResponseError(operation, `HTTP ${response.status} with a body that is not JSON: ${shown}`);
+        }
+    }, defaultRetryPolicy(maxAttempts), deps, ({ error, attempt, maxAttempts, delayMs }) => deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
+        `(attempt ${attempt + 1} of ${maxAttempts})`));
 }
-function toWorkflow(operation, item) {
-    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
-        throw new ResponseError(operation, `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`);
-    }
-    const text = (value) => (typeof value === 'string' ? untrusted(value, 200) : undefined);
-    return {
-        id: untrusted(item.id, 100),
-        name: untrusted(item.name, 200),
-        sourceRepositoryName: text(item.sourceRepositoryName),
-        sourceBranchName: text(item.sourceBranchName),
-        definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,
-        status: text(item.status) ?? 'ACTIVE'
-    };
-}
-/** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
-function timestamp(value) {
-    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-function projectPath(ref) {
-    return `/v1/spaces/${encodeLabel(ref.space)}/projects/${encodeLabel(ref.project)}`;
+/** Says a success body lacks what the model promises, quoting it unless it may hold credentials. */
+function missingFromResponse(operation, what, body, secret = false) {
+    const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', BODY_EXCERPT)}`;
+    return new ResponseError(operation, `the response has no ${what}${shown}`);
 }
 
 ;// CONCATENATED MODULE: ./src/constants.ts
@@ -31781,6 +31669,7 @@ var Inputs;
     Inputs["WorkflowId"] = "workflow-id";
     Inputs["WorkflowName"] = "workflow-name";
     Inputs["Token"] = "token";
+    Inputs["SsoSession"] = "sso-session";
     Inputs["ClientToken"] = "client-token";
     Inputs["Endpoint"] = "endpoint";
     Inputs["MaxAttempts"] = "max-attempts";
@@ -31811,6 +31700,16 @@ const CONSOLE_URL = 'https://codecatalyst.aws';
 /** Environment variables with the AWS SDKs' meaning. */
 const ENV_ENDPOINT = 'AWS_ENDPOINT_URL_CODECATALYST';
 const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS';
+/** botocore's first bearer-token provider for this service (`AWS_BEARER_TOKEN_<signing name>`). */
+const ENV_BEARER_TOKEN = 'AWS_BEARER_TOKEN_CODECATALYST';
+/** The SDKs' endpoint override for SSO OIDC. */
+const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC';
+/** A cached access token is used as is while it has at least this long to live (botocore's window). */
+const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000;
+/** The step warns when the SSO client registration ends within this many days. */
+const REGISTRATION_WARNING_DAYS = 14;
+/** A CLI cache file is about 3 KB; anything far larger is not one. */
+const MAX_SSO_SESSION_LENGTH = 64 * 1024;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 };
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
@@ -31821,6 +31720,358 @@ const WAIT_TIMEOUT_RANGE = { min: 1, max: 432_000 };
 const DEFAULT_POLL_INTERVAL_SECONDS = 15;
 const POLL_INTERVAL_RANGE = { min: 1, max: 3600 };
 const DEFAULT_SUCCEED_ON = 'SUCCEEDED';
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Formatting shared by the log, the outputs and the job summary. */
+/** 75_000 -> '1m 15s'. */
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
+}
+/** 2026-11-25T10:00:00Z -> '2026-11-25'. */
+function isoDate(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/sso-oidc-client.ts
+/**
+ * SSO OIDC `CreateToken` with the refresh-token grant (sso-oidc 2019-06-10, rest-json, no auth):
+ * how an AWS CLI SSO session's access token is renewed.
+ */
+
+
+
+
+/** SSO OIDC's regional endpoint. */
+function ssoOidcEndpoint(region) {
+    return `https://oidc.${region}.amazonaws.com`;
+}
+const LOG_IN_AGAIN = `log in again (aws sso login --profile <profile>) and store the new cache file in the '${Inputs.SsoSession}' secret`;
+/** One sentence per CreateToken error, each with the fix. */
+const SSO_OIDC_HINTS = {
+    InvalidGrantException: `The refresh token in '${Inputs.SsoSession}' has expired, was revoked, or was already replaced by a newer login: ${LOG_IN_AGAIN}.`,
+    ExpiredTokenException: `The SSO session in '${Inputs.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
+    InvalidClientException: `The SSO client registration in '${Inputs.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
+    UnauthorizedClientException: `The SSO client registration in '${Inputs.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
+    AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
+    InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${Inputs.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
+    UnsupportedGrantTypeException: `The SSO client registration in '${Inputs.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
+    InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`
+};
+class SsoOidcClient {
+    config;
+    deps;
+    constructor(config, deps) {
+        this.config = config;
+        this.deps = deps;
+    }
+    /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
+    async createToken(grant) {
+        const operation = 'CreateToken';
+        const body = await callJsonApi({
+            operation,
+            method: 'POST',
+            url: `${this.config.endpoint}/token`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+                clientId: grant.clientId,
+                clientSecret: grant.clientSecret,
+                grantType: 'refresh_token',
+                refreshToken: grant.refreshToken
+            }),
+            timeoutMs: this.config.requestTimeoutMs,
+            maxAttempts: this.config.maxAttempts,
+            hints: SSO_OIDC_HINTS,
+            secretResponse: true
+        }, this.deps);
+        // The body holds credentials: an error names what is missing and never quotes it.
+        if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
+            throw missingFromResponse(operation, 'usable accessToken', body, true);
+        const { expiresIn, refreshToken } = body;
+        if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn <= 0)
+            throw missingFromResponse(operation, 'valid expiresIn', body, true);
+        return {
+            accessToken: body.accessToken,
+            expiresIn,
+            refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+
+
+
+
+/** The credential could not be had or renewed; the message says what to do. Never retried. */
+class CredentialError extends Error {
+    name = 'CredentialError';
+}
+/**
+ * A rejection that a renewed token can cure: 401, or a 403 that says the token expired.
+ * (The model lists no 401; which of the two an expired token gets is not documented.)
+ */
+function isRejectedToken(error) {
+    if (error.status === 401)
+        return true;
+    return (error.status === 403 &&
+        (error.type === 'ExpiredTokenException' || /expired/i.test(error.serviceMessage ?? '')));
+}
+/** A bearer token given as is (the `token` input or AWS_BEARER_TOKEN_CODECATALYST): nothing to renew. */
+class StaticCredentials {
+    value;
+    source;
+    constructor(value, 
+    /** Where it came from, as the user would name it. */
+    source) {
+        this.value = value;
+        this.source = source;
+    }
+    async token() {
+        return this.value;
+    }
+    async renew(rejected) {
+        throw new CredentialError(`${rejected.describe()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
+            `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
+            `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`);
+    }
+}
+/**
+ * The access token of an SSO session. The cached one is used while it has at least 15 minutes to live
+ * (botocore's window); then one is minted with the refresh token, and renewed again when a quarter of
+ * its lifetime (at most 15 minutes) is left. A refresh token the service rotates replaces the old one.
+ */
+class SsoCredentials {
+    session;
+    deps;
+    accessToken;
+    expiresAt;
+    refreshWindowMs = SSO_REFRESH_WINDOW_MS;
+    refreshToken;
+    minting;
+    constructor(session, deps) {
+        this.session = session;
+        this.deps = deps;
+        this.accessToken = session.accessToken;
+        this.expiresAt = session.expiresAt ?? 0;
+        this.refreshToken = session.refreshToken;
+    }
+    async token() {
+        if (this.accessToken && this.expiresAt - this.deps.now() >= this.refreshWindowMs)
+            return this.accessToken;
+        return this.mint();
+    }
+    renew() {
+        return this.mint();
+    }
+    /** One CreateToken at a time: concurrent callers share it. */
+    mint() {
+        this.minting ??= this.createToken().finally(() => (this.minting = undefined));
+        return this.minting;
+    }
+    async createToken() {
+        const minted = await this.deps.createToken({
+            clientId: this.session.clientId,
+            clientSecret: this.session.clientSecret,
+            refreshToken: this.refreshToken
+        });
+        this.deps.mask(minted.accessToken);
+        if (minted.refreshToken) {
+            this.deps.mask(minted.refreshToken);
+            this.refreshToken = minted.refreshToken;
+        }
+        const lifetimeMs = minted.expiresIn * 1000;
+        this.accessToken = minted.accessToken;
+        this.expiresAt = this.deps.now() + lifetimeMs;
+        this.refreshWindowMs = Math.min(SSO_REFRESH_WINDOW_MS, lifetimeMs / 4);
+        this.deps.info(`Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for ${formatDuration(lifetimeMs)}.`);
+        return minted.accessToken;
+    }
+}
+/** Builds the credentials the settings name; `oidc` configures the SSO OIDC client when there is one. */
+function createCredentials(settings, oidc, deps) {
+    if (settings.kind === 'token')
+        return new StaticCredentials(settings.token, settings.source);
+    const client = new SsoOidcClient({ ...oidc, endpoint: settings.oidcEndpoint }, deps);
+    return new SsoCredentials(settings.session, {
+        ...deps,
+        createToken: grant => client.createToken(grant)
+    });
+}
+/** One line for the log: which credential is used (never its value). */
+function describeCredential(settings) {
+    if (settings.kind === 'token')
+        return `Authenticating with the bearer token from ${settings.source}.`;
+    const { session, oidcEndpoint } = settings;
+    const registration = session.registrationExpiresAt
+        ? `; its client registration ends on ${isoDate(session.registrationExpiresAt)}`
+        : '';
+    return (`Authenticating with the SSO session from input '${Inputs.SsoSession}'` +
+        `${session.startUrl ? ` (${untrusted(session.startUrl, 100)})` : ''}, ` +
+        `renewing its access token through ${oidcEndpoint}${registration}.`);
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+/**
+ * Constraints from the CodeCatalyst service model (codecatalyst/2022-09-28).
+ * Shared by input validation, token derivation and the stand-in, so all three agree.
+ */
+/** spaceName, projectName and clientToken: alphanumeric runs joined by single '-', '_' or '.'. */
+const NAME_PATTERN = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
+const NAME_PATTERN_TEXT = "letters and digits, optionally joined by single '-', '_' or '.'";
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const CLIENT_TOKEN_MAX_LENGTH = 64;
+function isValidName(value) {
+    return NAME_PATTERN.test(value);
+}
+function isValidClientToken(value) {
+    return value.length >= 1 && value.length <= CLIENT_TOKEN_MAX_LENGTH && NAME_PATTERN.test(value);
+}
+function isUuid(value) {
+    return UUID_PATTERN.test(value);
+}
+/** Workflow run statuses, from the model. */
+const RUNNING_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'STOPPING'];
+const FINISHED_STATUSES = [
+    'SUCCEEDED',
+    'FAILED',
+    'STOPPED',
+    'SUPERSEDED',
+    'CANCELLED',
+    'NOT_RUN',
+    'ABANDONED'
+];
+const RUN_STATUSES = [...RUNNING_STATUSES, ...FINISHED_STATUSES];
+function isFinished(status) {
+    return FINISHED_STATUSES.includes(status);
+}
+
+;// CONCATENATED MODULE: ./src/codecatalyst-client.ts
+
+
+
+
+
+/** ListWorkflows' largest page. */
+const MAX_WORKFLOWS_PAGE = 100;
+/** Percent-encodes a URI label or query value the way the AWS SDKs do (RFC 3986 unreserved kept). */
+function encodeLabel(value) {
+    return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** The CodeCatalyst REST API (restJson1, bearer auth), with bounded retries. */
+class CodeCatalystClient {
+    config;
+    deps;
+    constructor(config, deps) {
+        this.config = config;
+        this.deps = deps;
+    }
+    /** PUT /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns?workflowId=… */
+    async startWorkflowRun(ref) {
+        const operation = 'StartWorkflowRun';
+        const body = await this.call(operation, 'PUT', `${projectPath(ref)}/workflowRuns?workflowId=${encodeLabel(ref.workflowId)}`, JSON.stringify({ clientToken: ref.clientToken }));
+        if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
+            throw missingFromResponse(operation, 'valid run id', body);
+        }
+        const text = (value, fallback) => typeof value === 'string' ? untrusted(value, 100) : fallback;
+        return {
+            id: body.id,
+            workflowId: text(body.workflowId, ref.workflowId),
+            spaceName: text(body.spaceName, ref.space),
+            projectName: text(body.projectName, ref.project)
+        };
+    }
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
+    async getWorkflowRun(ref) {
+        const operation = 'GetWorkflowRun';
+        const body = await this.call(operation, 'GET', `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`);
+        if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
+            throw missingFromResponse(operation, 'status', body);
+        }
+        return {
+            // The id asked for, not the one echoed: it is printed in every status line.
+            id: ref.runId,
+            workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
+            status: untrusted(body.status, 100),
+            startTime: timestamp(body.startTime),
+            endTime: timestamp(body.endTime)
+        };
+    }
+    /** POST /v1/spaces/{spaceName}/projects/{projectName}/workflows?maxResults=…&nextToken=… */
+    async listWorkflows(ref, nextToken) {
+        const operation = 'ListWorkflows';
+        const query = `maxResults=${MAX_WORKFLOWS_PAGE}${nextToken ? `&nextToken=${encodeLabel(nextToken)}` : ''}`;
+        const body = await this.call(operation, 'POST', `${projectPath(ref)}/workflows?${query}`, '{}');
+        if (!isRecord(body) || !Array.isArray(body.items)) {
+            throw missingFromResponse(operation, 'items', body);
+        }
+        return {
+            items: body.items.map(item => toWorkflow(operation, item)),
+            nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
+        };
+    }
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
+    async getWorkflow(ref, maxAttempts) {
+        const operation = 'GetWorkflow';
+        const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`;
+        return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts));
+    }
+    /**
+     * Sends one operation with the current access token. When CodeCatalyst rejects the token as
+     * expired, renews it once and sends the same request once more (a repeated start carries the same
+     * clientToken, so it can never start a second run).
+     */
+    async call(operation, method, pathAndQuery, body, maxAttempts = this.config.maxAttempts) {
+        const send = (token) => {
+            const headers = { authorization: `Bearer ${token}` };
+            if (body !== undefined)
+                headers['content-type'] = 'application/json';
+            return callJsonApi({
+                operation,
+                method,
+                url: `${this.config.endpoint}${pathAndQuery}`,
+                headers,
+                body,
+                timeoutMs: this.config.requestTimeoutMs,
+                maxAttempts: Math.min(maxAttempts, this.config.maxAttempts)
+            }, this.deps);
+        };
+        const { credentials } = this.deps;
+        try {
+            return await send(await credentials.token());
+        }
+        catch (error) {
+            if (!(error instanceof ServiceError) || !isRejectedToken(error))
+                throw error;
+            return send(await credentials.renew(error));
+        }
+    }
+}
+function toWorkflow(operation, item) {
+    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
+        throw new ResponseError(operation, `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`);
+    }
+    const text = (value) => (typeof value === 'string' ? untrusted(value, 200) : undefined);
+    return {
+        id: untrusted(item.id, 100),
+        name: untrusted(item.name, 200),
+        sourceRepositoryName: text(item.sourceRepositoryName),
+        sourceBranchName: text(item.sourceBranchName),
+        definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,
+        status: text(item.status) ?? 'ACTIVE'
+    };
+}
+/** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
+function timestamp(value) {
+    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+function projectPath(ref) {
+    return `/v1/spaces/${encodeLabel(ref.space)}/projects/${encodeLabel(ref.project)}`;
+}
 
 ;// CONCATENATED MODULE: ./src/http-transport.ts
 
@@ -31922,7 +32173,127 @@ function toTransportError(operation, error) {
     return new TransportError(operation, code, hint ? `${hint} (${detail})` : `network error: ${detail}`);
 }
 
+;// CONCATENATED MODULE: ./src/sso-session.ts
+/**
+ * The `sso-session` input: the content of an AWS CLI SSO token cache file, i.e. what
+ * `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json.
+ * Pure: parses and validates, never prints, and never puts a secret value in a message.
+ */
+
+
+
+
+/** The members whose values are secrets: masked before anything can print them. */
+const SECRET_MEMBERS = ['accessToken', 'refreshToken', 'clientSecret'];
+/** An AWS region name, e.g. us-east-1 or us-gov-west-1: it becomes part of a host name. */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** ISO 8601 with a zone, as the CLI writes it (`Z`, or `UTC` in older CLIs, or an offset). */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|UTC|[+-]\d{2}:?\d{2})$/;
+const LOGIN_HINT = 'Run `aws sso login --profile <profile>` and store the content of the new cache file in the secret ' +
+    '(see Authentication in the README).';
+/** The secret strings in a raw `sso-session` value, found leniently, so they can be masked first. */
+function ssoSessionSecrets(raw) {
+    if (!raw || raw.length > MAX_SSO_SESSION_LENGTH)
+        return [];
+    try {
+        const parsed = JSON.parse(raw);
+        if (!isRecord(parsed))
+            return [];
+        return SECRET_MEMBERS.map(m => parsed[m]).filter((v) => typeof v === 'string' && v !== '');
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * Parses the `sso-session` input. Every problem goes into `problems`, each naming the input and the
+ * member, none showing a secret; returns undefined when there is any.
+ */
+function parseSsoSession(raw, now, problems) {
+    const name = `Input '${Inputs.SsoSession}'`;
+    if (raw.length > MAX_SSO_SESSION_LENGTH) {
+        problems.push(`${name} is ${raw.length} characters long, far larger than an SSO token cache file ` +
+            `(at most ${MAX_SSO_SESSION_LENGTH} are accepted). Store the content of one cache file. ${LOGIN_HINT}`);
+        return undefined;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        // JSON.parse's own message quotes the input, which is a secret: say nothing of the content.
+        problems.push(`${name} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`);
+        return undefined;
+    }
+    if (!isRecord(parsed)) {
+        problems.push(`${name} is JSON but not an object. ${LOGIN_HINT}`);
+        return undefined;
+    }
+    const before = problems.length;
+    const member = (key, required) => {
+        const value = parsed[key];
+        if (value === undefined || value === null || value === '') {
+            if (required)
+                problems.push(`${name} has no '${key}'. ${LOGIN_HINT}`);
+            return undefined;
+        }
+        if (typeof value !== 'string') {
+            problems.push(`${name}: '${key}' is not a string.`);
+            return undefined;
+        }
+        return value;
+    };
+    const time = (key) => {
+        const value = member(key, false);
+        if (value === undefined)
+            return undefined;
+        const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/UTC$/, 'Z')) : NaN;
+        if (Number.isNaN(ms)) {
+            problems.push(`${name}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`);
+        }
+        return ms;
+    };
+    const region = member('region', true);
+    if (region !== undefined && !REGION.test(region))
+        problems.push(`${name}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`);
+    const clientId = member('clientId', true);
+    const clientSecret = member('clientSecret', true);
+    const refreshToken = member('refreshToken', true);
+    const accessToken = member('accessToken', false);
+    if (accessToken !== undefined && !isBearerToken(accessToken))
+        problems.push(`${name}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`);
+    const expiresAt = time('expiresAt');
+    const registrationExpiresAt = time('registrationExpiresAt');
+    if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
+        problems.push(`${name}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
+            `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`);
+    if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
+        return undefined;
+    return {
+        startUrl: member('startUrl', false),
+        region,
+        accessToken,
+        expiresAt,
+        clientId,
+        clientSecret,
+        registrationExpiresAt,
+        refreshToken
+    };
+}
+/** The warning to show when the client registration ends within `days`; undefined otherwise. */
+function registrationWarning(session, now, days) {
+    const ends = session.registrationExpiresAt;
+    if (ends === undefined || ends - now > days * 86_400_000)
+        return undefined;
+    const left = Math.max(0, Math.floor((ends - now) / 86_400_000));
+    return (`The SSO client registration in '${Inputs.SsoSession}' ends on ${isoDate(ends)} ` +
+        `(in ${left} day${left === 1 ? '' : 's'}); after that this step fails until the secret is renewed. ` +
+        LOGIN_HINT);
+}
+
 ;// CONCATENATED MODULE: ./src/input-helper.ts
+
+
 
 
 
@@ -31937,11 +32308,19 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
+/** Every secret value among the inputs and the environment, found leniently, to be masked first. */
+function secretsIn(read, env) {
+    return [
+        read(Inputs.Token).trim(),
+        env[ENV_BEARER_TOKEN]?.trim() ?? '',
+        ...ssoSessionSecrets(read(Inputs.SsoSession).trim())
+    ].filter(Boolean);
+}
 /**
  * Turns the action's inputs (and the AWS SDK environment conventions) into Settings.
- * Reports every problem in one InputError; never puts the token's value in a message.
+ * Reports every problem in one InputError; never puts a secret's value in a message.
  */
-function getSettings(read, env) {
+function getSettings(read, env, now = Date.now()) {
     const problems = [];
     const input = (name) => read(name).trim();
     const space = input(Inputs.Space);
@@ -31956,15 +32335,15 @@ function getSettings(read, env) {
             problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`);
     }
     const target = readTarget(input(Inputs.WorkflowId), input(Inputs.WorkflowName), input(Inputs.RunId), problems);
-    const token = input(Inputs.Token);
-    if (!token)
-        problems.push(`Input '${Inputs.Token}' is empty. Pass a CodeCatalyst token from a secret, ` +
-            'e.g. token: ${{ secrets.CODECATALYST_TOKEN }}, and check that the secret exists.');
+    const credential = readCredential(input(Inputs.Token), input(Inputs.SsoSession), env, now, problems);
     const clientToken = input(Inputs.ClientToken) || undefined;
     if (clientToken !== undefined && !isValidClientToken(clientToken))
         problems.push(`Invalid ${Inputs.ClientToken} ${quote(clientToken)}. Expected 1-${CLIENT_TOKEN_MAX_LENGTH} ` +
             `characters: ${NAME_PATTERN_TEXT}.`);
-    const endpoint = readEndpoint(input(Inputs.Endpoint), env, problems);
+    const endpoint = readEndpoint([
+        [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
+        [`Environment variable ${ENV_ENDPOINT}`, env[ENV_ENDPOINT]?.trim()]
+    ], DEFAULT_ENDPOINT, problems);
     const maxAttempts = readWholeNumber(input(Inputs.MaxAttempts)
         ? `Input '${Inputs.MaxAttempts}'`
         : `Environment variable ${ENV_MAX_ATTEMPTS}`, input(Inputs.MaxAttempts) || env[ENV_MAX_ATTEMPTS]?.trim() || String(DEFAULT_MAX_ATTEMPTS), MAX_ATTEMPTS_RANGE, problems);
@@ -31977,14 +32356,14 @@ function getSettings(read, env) {
             readWholeNumber(`Input '${Inputs.PollIntervalSeconds}'`, input(Inputs.PollIntervalSeconds) || String(DEFAULT_POLL_INTERVAL_SECONDS), POLL_INTERVAL_RANGE, problems),
         succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
     };
-    if (problems.length > 0 || !target)
+    if (problems.length > 0 || !target || !credential)
         throw new InputError(problems);
     return {
         space,
         project,
         target,
         wait: wait ? waitSettings : undefined,
-        token,
+        credential,
         clientToken,
         endpoint,
         maxAttempts,
@@ -32053,17 +32432,44 @@ function readWholeNumber(source, value, range, problems) {
     }
     return n;
 }
-function readEndpoint(fromInput, env, problems) {
-    const fromEnv = env[ENV_ENDPOINT]?.trim();
-    const [source, value] = fromInput
-        ? [`Input '${Inputs.Endpoint}'`, fromInput]
-        : fromEnv
-            ? [`Environment variable ${ENV_ENDPOINT}`, fromEnv]
-            : ['', DEFAULT_ENDPOINT];
-    const problem = checkEndpoint(value);
+const SESSION_EXAMPLE = `${Inputs.SsoSession}: \${{ secrets.CODECATALYST_SSO_SESSION }}`;
+/** Exactly one of `token` and `sso-session`, or neither and AWS_BEARER_TOKEN_CODECATALYST. */
+function readCredential(token, session, env, now, problems) {
+    if (token && session) {
+        problems.push(`Inputs '${Inputs.Token}' and '${Inputs.SsoSession}' are both set. Give only one: ` +
+            `'${Inputs.SsoSession}' (recommended) is renewed by the action, '${Inputs.Token}' is used as is.`);
+        return undefined;
+    }
+    if (session) {
+        const parsed = parseSsoSession(session, now, problems);
+        if (!parsed)
+            return undefined;
+        const oidcEndpoint = readEndpoint([[`Environment variable ${ENV_SSO_OIDC_ENDPOINT}`, env[ENV_SSO_OIDC_ENDPOINT]?.trim()]], ssoOidcEndpoint(parsed.region), problems);
+        return { kind: 'sso-session', session: parsed, oidcEndpoint };
+    }
+    const [source, value] = token
+        ? [`input '${Inputs.Token}'`, token]
+        : [`environment variable ${ENV_BEARER_TOKEN}`, env[ENV_BEARER_TOKEN]?.trim() ?? ''];
+    if (!value) {
+        problems.push(`No credential: give '${Inputs.SsoSession}' (recommended: the AWS CLI's SSO session, which the action ` +
+            `renews) or '${Inputs.Token}' (a bearer access token) from a secret, e.g. ${SESSION_EXAMPLE}; ` +
+            `or set ${ENV_BEARER_TOKEN}. Check that the secret exists: workflows triggered from forks get no secrets.`);
+        return undefined;
+    }
+    if (!isBearerToken(value)) {
+        problems.push(`The token in ${source} has whitespace or characters that cannot be sent in an HTTP header ` +
+            '(its value is not shown). Store the access token alone in the secret, with no spaces or line breaks.');
+        return undefined;
+    }
+    return { kind: 'token', token: value, source };
+}
+/** The first endpoint given among `candidates` (source, value), else `fallback`; checked and without a trailing slash. */
+function readEndpoint(candidates, fallback, problems) {
+    const [source, value] = candidates.find(([, v]) => v) ?? ['', fallback];
+    const problem = value === undefined ? undefined : checkEndpoint(value);
     if (problem)
-        problems.push(`${source} is ${quote(value)}: ${problem}`);
-    return value.replace(/\/+$/, '');
+        problems.push(`${source} is ${quote(value ?? '')}: ${problem}`);
+    return (value ?? fallback).replace(/\/+$/, '');
 }
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */
 function checkEndpoint(value) {
@@ -32094,68 +32500,6 @@ function isLoopback(hostname) {
         host.endsWith('.localhost') ||
         host === '::1' ||
         /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host));
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-/**
- * Polls the run until it finishes, the timeout passes or the job is cancelled.
- * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
- * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
- * any other error (403, 404, a malformed answer) ends it by being thrown.
- */
-async function waitForRun(deps, options) {
-    const started = deps.now();
-    const deadline = started + options.timeoutMs;
-    const timeline = [];
-    const warned = new Set();
-    let run;
-    const result = (outcome) => ({
-        outcome,
-        run,
-        timeline,
-        elapsedMs: deps.now() - started
-    });
-    for (;;) {
-        if (deps.signal.aborted)
-            return result('cancelled');
-        const pollStarted = deps.now();
-        try {
-            run = await deps.getRun();
-            const elapsedMs = deps.now() - started;
-            if (timeline.at(-1)?.status !== run.status) {
-                timeline.push({ status: run.status, elapsedMs });
-                deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`);
-            }
-            if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
-                warned.add(run.status);
-                deps.warning(`The run has status ${run.status}, which this action does not know; it is treated as still running.`);
-            }
-            if (isFinished(run.status)) {
-                return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed');
-            }
-        }
-        catch (error) {
-            if (deps.signal.aborted)
-                return result('cancelled');
-            if (!(error instanceof ApiError) || !error.retry)
-                throw error;
-            deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`);
-        }
-        const now = deps.now();
-        if (now >= deadline)
-            return result('timed-out');
-        await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now));
-    }
-}
-/** 75_000 -> '1m 15s'. */
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -32231,6 +32575,61 @@ async function writeSummary(report) {
     await summary.write();
 }
 
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+
+/**
+ * Polls the run until it finishes, the timeout passes or the job is cancelled.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
+ * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
+ * any other error (403, 404, a malformed answer) ends it by being thrown.
+ */
+async function waitForRun(deps, options) {
+    const started = deps.now();
+    const deadline = started + options.timeoutMs;
+    const timeline = [];
+    const warned = new Set();
+    let run;
+    const result = (outcome) => ({
+        outcome,
+        run,
+        timeline,
+        elapsedMs: deps.now() - started
+    });
+    for (;;) {
+        if (deps.signal.aborted)
+            return result('cancelled');
+        const pollStarted = deps.now();
+        try {
+            run = await deps.getRun();
+            const elapsedMs = deps.now() - started;
+            if (timeline.at(-1)?.status !== run.status) {
+                timeline.push({ status: run.status, elapsedMs });
+                deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`);
+            }
+            if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
+                warned.add(run.status);
+                deps.warning(`The run has status ${run.status}, which this action does not know; it is treated as still running.`);
+            }
+            if (isFinished(run.status)) {
+                return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed');
+            }
+        }
+        catch (error) {
+            if (deps.signal.aborted)
+                return result('cancelled');
+            if (!(error instanceof ApiError) || !error.retry)
+                throw error;
+            deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`);
+        }
+        const now = deps.now();
+        if (now >= deadline)
+            return result('timed-out');
+        await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/workflow-resolver.ts
 
 
@@ -32294,7 +32693,8 @@ async function describeWorkflow(client, ref, workflowId, debug) {
         return await client.getWorkflow({ ...ref, workflowId }, 1);
     }
     catch (error) {
-        if (!(error instanceof ApiError))
+        // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken) ends the step.
+        if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow')
             throw error;
         debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`);
         return undefined;
@@ -32358,31 +32758,44 @@ async function identifyWorkflow(client, ref, workflow, debug) {
 
 
 
+
+
+
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`;
 async function run() {
-    // Mask the token before anything else can print it.
-    const rawToken = getInput(Inputs.Token).trim();
-    if (rawToken) {
-        core_setSecret(rawToken);
-        registerSecret(rawToken);
-    }
+    const read = (name) => getInput(name);
+    // Mask every secret before anything else can print it.
+    for (const secret of secretsIn(read, process.env))
+        maskSecret(secret);
     let settings;
     try {
-        settings = getSettings(name => getInput(name), process.env);
+        settings = getSettings(read, process.env);
     }
     catch (error) {
         setFailed(errorText(error));
         return;
     }
     const cancellation = new AbortController();
-    const client = new CodeCatalystClient(settings, {
+    const apiDeps = {
         transport: createHttpTransport(USER_AGENT),
         sleep: abortableSleep(cancellation.signal),
         random: Math.random,
         now: Date.now,
-        log: line => info(line),
+        log: (line) => info(line),
         signal: cancellation.signal
+    };
+    info(describeCredential(settings.credential));
+    if (settings.credential.kind === 'sso-session') {
+        const warning = registrationWarning(settings.credential.session, Date.now(), REGISTRATION_WARNING_DAYS);
+        if (warning)
+            core_warning(warning, { title: 'CodeCatalyst SSO session ends soon' });
+    }
+    const credentials = createCredentials(settings.credential, settings, {
+        ...apiDeps,
+        mask: maskSecret,
+        info: line => info(line)
     });
+    const client = new CodeCatalystClient(settings, { ...apiDeps, credentials });
     const project = { space: settings.space, project: settings.project };
     const report = { ...project };
     const debug = (line) => core_debug(line);
@@ -32410,7 +32823,7 @@ async function run() {
     }
     if (report.failure)
         setFailed(report.failure);
-    await writeSummary(report).catch((error) => warning(`Could not write the job summary: ${errorText(error)}`));
+    await writeSummary(report).catch((error) => core_warning(`Could not write the job summary: ${errorText(error)}`));
 }
 function describeWorkflowIn(report, workflow) {
     report.workflowId = workflow.id;
@@ -32480,7 +32893,7 @@ async function waitForResult(client, settings, wait, runId, report, cancellation
             sleep: abortableSleep(cancellation.signal),
             signal: cancellation.signal,
             info: line => info(line),
-            warning: line => warning(line)
+            warning: line => core_warning(line)
         }, wait);
     }
     finally {
@@ -32537,6 +32950,11 @@ function deriveToken(settings, workflowId) {
             'Retries of this process are idempotent; another process starts another run.');
     }
     return token;
+}
+/** Masks a secret in the runner's log and redacts it from any text that comes from the network. */
+function maskSecret(secret) {
+    core_setSecret(secret);
+    registerSecret(secret);
 }
 /** A sleep that ends early when the job is cancelled. */
 function abortableSleep(signal) {

@@ -1,23 +1,19 @@
-import { ResponseError, isRecord, serviceErrorFrom } from './errors.js'
-import type { Transport } from './http-transport.js'
+import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
+import { type Credentials, isRejectedToken } from './credentials.js'
+import { ResponseError, ServiceError, isRecord } from './errors.js'
 import { isUuid } from './model.js'
-import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
 import { untrusted } from './safe-text.js'
 
 export interface ClientConfig {
   /** API base URL without a trailing slash. */
   endpoint: string
-  token: string
   maxAttempts: number
   requestTimeoutMs: number
 }
 
-export interface ClientDeps extends RetryDeps {
-  transport: Transport
-  /** Where retries are reported. */
-  log: (line: string) => void
-  /** Cancels requests in flight. */
-  signal?: AbortSignal
+export interface ClientDeps extends ApiDeps {
+  /** The bearer token for each request, renewed when CodeCatalyst says it expired. */
+  credentials: Credentials
 }
 
 export interface ProjectRef {
@@ -86,10 +82,7 @@ export class CodeCatalystClient {
       JSON.stringify({ clientToken: ref.clientToken })
     )
     if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
-      throw new ResponseError(
-        operation,
-        `the response has no valid run id: ${untrusted(JSON.stringify(body), 200)}`
-      )
+      throw missingFromResponse(operation, 'valid run id', body)
     }
     const text = (value: unknown, fallback: string) =>
       typeof value === 'string' ? untrusted(value, 100) : fallback
@@ -110,10 +103,7 @@ export class CodeCatalystClient {
       `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`
     )
     if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
-      throw new ResponseError(
-        operation,
-        `the response has no status: ${untrusted(JSON.stringify(body), 200)}`
-      )
+      throw missingFromResponse(operation, 'status', body)
     }
     return {
       // The id asked for, not the one echoed: it is printed in every status line.
@@ -131,10 +121,7 @@ export class CodeCatalystClient {
     const query = `maxResults=${MAX_WORKFLOWS_PAGE}${nextToken ? `&nextToken=${encodeLabel(nextToken)}` : ''}`
     const body = await this.call(operation, 'POST', `${projectPath(ref)}/workflows?${query}`, '{}')
     if (!isRecord(body) || !Array.isArray(body.items)) {
-      throw new ResponseError(
-        operation,
-        `the response has no items: ${untrusted(JSON.stringify(body), 200)}`
-      )
+      throw missingFromResponse(operation, 'items', body)
     }
     return {
       items: body.items.map(item => toWorkflow(operation, item)),
@@ -152,7 +139,11 @@ export class CodeCatalystClient {
     return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts))
   }
 
-  /** Sends one operation, retrying throttling and transient faults with the very same request. */
+  /**
+   * Sends one operation with the current access token. When CodeCatalyst rejects the token as
+   * expired, renews it once and sends the same request once more (a repeated start carries the same
+   * clientToken, so it can never start a second run).
+   */
   private async call(
     operation: string,
     method: 'GET' | 'PUT' | 'POST',
@@ -160,48 +151,29 @@ export class CodeCatalystClient {
     body?: string,
     maxAttempts = this.config.maxAttempts
   ): Promise<unknown> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.config.token}` }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const request = {
-      operation,
-      method,
-      url: `${this.config.endpoint}${pathAndQuery}`,
-      headers,
-      body,
-      timeoutMs: this.config.requestTimeoutMs,
-      signal: this.deps.signal
+    const send = (token: string) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      return callJsonApi(
+        {
+          operation,
+          method,
+          url: `${this.config.endpoint}${pathAndQuery}`,
+          headers,
+          body,
+          timeoutMs: this.config.requestTimeoutMs,
+          maxAttempts: Math.min(maxAttempts, this.config.maxAttempts)
+        },
+        this.deps
+      )
     }
-    return withRetries(
-      async () => {
-        const response = await this.deps.transport(request)
-        if (response.status >= 300 && response.status < 400) {
-          const location = untrusted(String(response.headers.location ?? 'nowhere'), 200)
-          throw new ResponseError(
-            operation,
-            `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
-              'so the token is not sent to another address. Check the endpoint.'
-          )
-        }
-        if (response.status < 200 || response.status >= 300) {
-          throw serviceErrorFrom(operation, response.status, response.headers, response.body)
-        }
-        try {
-          return JSON.parse(response.body) as unknown
-        } catch {
-          throw new ResponseError(
-            operation,
-            `HTTP ${response.status} with a body that is not JSON: ${untrusted(response.body, 200) || '(empty)'}`
-          )
-        }
-      },
-      defaultRetryPolicy(Math.min(maxAttempts, this.config.maxAttempts)),
-      this.deps,
-      ({ error, attempt, maxAttempts, delayMs }) =>
-        this.deps.log(
-          `${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
-            `(attempt ${attempt + 1} of ${maxAttempts})`
-        )
-    )
+    const { credentials } = this.deps
+    try {
+      return await send(await credentials.token())
+    } catch (error) {
+      if (!(error instanceof ServiceError) || !isRejectedToken(error)) throw error
+      return send(await credentials.renew(error))
+    }
   }
 }
 

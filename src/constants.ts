@@ -5,6 +5,7 @@ export enum Inputs {
   WorkflowId = 'workflow-id',
   WorkflowName = 'workflow-name',
   Token = 'token',
+  SsoSession = 'sso-session',
   ClientToken = 'client-token',
   Endpoint = 'endpoint',
   MaxAttempts = 'max-attempts',
@@ -38,6 +39,17 @@ export const CONSOLE_URL = 'https://codecatalyst.aws'
 /** Environment variables with the AWS SDKs' meaning. */
 export const ENV_ENDPOINT = 'AWS_ENDPOINT_URL_CODECATALYST'
 export const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS'
+/** botocore's first bearer-token provider for this service (`AWS_BEARER_TOKEN_<signing name>`). */
+export const ENV_BEARER_TOKEN = 'AWS_BEARER_TOKEN_CODECATALYST'
+/** The SDKs' endpoint override for SSO OIDC. */
+export const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC'
+
+/** A cached access token is used as is while it has at least this long to live (botocore's window). */
+export const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000
+/** The step warns when the SSO client registration ends within this many days. */
+export const REGISTRATION_WARNING_DAYS = 14
+/** A CLI cache file is about 3 KB; anything far larger is not one. */
+export const MAX_SSO_SESSION_LENGTH = 64 * 1024
 
 export const DEFAULT_MAX_ATTEMPTS = 5
 export const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 } as const

@@ -39,7 +39,8 @@ export class ServiceError extends ApiError {
     readonly type: string | undefined,
     readonly serviceMessage: string | undefined,
     readonly requestId: string | undefined,
-    bodyKind: 'json' | 'html' | 'empty' | 'other'
+    bodyKind: 'json' | 'html' | 'empty' | 'other',
+    hints: ErrorHints = CODECATALYST_HINTS
   ) {
     const what = type ? `${type} (HTTP ${status})` : `HTTP ${status}`
     const said = serviceMessage
@@ -50,7 +51,7 @@ export class ServiceError extends ApiError {
           ? ' with an empty body'
           : ''
     const request = requestId ? ` [request id ${requestId}]` : ''
-    super(operation, `${what}${said}${request}`, hintFor(status, type))
+    super(operation, `${what}${said}${request}`, hintFor(status, type, hints))
     this.retry =
       status === 429 || type === 'ThrottlingException'
         ? 'throttling'
@@ -95,7 +96,11 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE'
 ])
 
-const HINTS: Record<string, string> = {
+/** What to do about each error type of one service. */
+export type ErrorHints = Readonly<Record<string, string>>
+
+/** The CodeCatalyst API's errors. */
+export const CODECATALYST_HINTS: ErrorHints = {
   ValidationException:
     'Check the space, project and workflow-id inputs: CodeCatalyst rejected them as malformed.',
   ServiceQuotaExceededException:
@@ -113,10 +118,10 @@ const HINTS: Record<string, string> = {
     'CodeCatalyst is throttling requests. Re-run the job later, or raise max-attempts to wait longer.'
 }
 
-function hintFor(status: number, type: string | undefined): string | undefined {
-  if (type && HINTS[type]) return HINTS[type]
+function hintFor(status: number, type: string | undefined, hints: ErrorHints): string | undefined {
+  if (type && hints[type]) return hints[type]
   if (status === 401)
-    return 'The token was not accepted. Check that the secret holds a current CodeCatalyst token.'
+    return 'CodeCatalyst did not accept the token: it has expired, or is not a CodeCatalyst SSO access token.'
   if (status >= 500) return 'CodeCatalyst or something in front of it failed. Re-run the job later.'
   return undefined
 }
@@ -136,7 +141,8 @@ export function serviceErrorFrom(
   operation: string,
   status: number,
   headers: IncomingHttpHeaders,
-  body: string
+  body: string,
+  hints: ErrorHints = CODECATALYST_HINTS
 ): ServiceError {
   let parsed: unknown
   try {
@@ -145,7 +151,8 @@ export function serviceErrorFrom(
     parsed = undefined
   }
   const record = isRecord(parsed) ? parsed : {}
-  const message = [record.message, record.Message].find(
+  // SSO OIDC's errors carry error_description instead of message.
+  const message = [record.message, record.Message, record.error_description].find(
     m => typeof m === 'string' && m.trim() !== ''
   )
   const requestId = headers['x-amzn-requestid']
@@ -162,7 +169,8 @@ export function serviceErrorFrom(
     parseErrorType(headers, parsed),
     typeof message === 'string' ? untrusted(message) : undefined,
     typeof requestId === 'string' ? untrusted(requestId, 100) : undefined,
-    bodyKind
+    bodyKind,
+    hints
   )
   error.retryAfterMs = parseRetryAfter(headers['retry-after'])
   return error

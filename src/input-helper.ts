@@ -5,8 +5,10 @@ import {
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SUCCEED_ON,
   DEFAULT_WAIT_TIMEOUT_SECONDS,
+  ENV_BEARER_TOKEN,
   ENV_ENDPOINT,
   ENV_MAX_ATTEMPTS,
+  ENV_SSO_OIDC_ENDPOINT,
   Inputs,
   MAX_ATTEMPTS_RANGE,
   POLL_INTERVAL_RANGE,
@@ -22,7 +24,9 @@ import {
   isValidClientToken,
   isValidName
 } from './model.js'
-import { hasControlCharacters, quote } from './safe-text.js'
+import { hasControlCharacters, isBearerToken, quote } from './safe-text.js'
+import { ssoOidcEndpoint } from './sso-oidc-client.js'
+import { type SsoSession, parseSsoSession, ssoSessionSecrets } from './sso-session.js'
 import type { WorkflowRef } from './workflow-resolver.js'
 
 /** What the step does: start a run of a workflow, or follow a run that already exists. */
@@ -37,6 +41,21 @@ export interface WaitSettings {
   succeedOn: string[]
 }
 
+/** How the action authenticates: a bearer token used as given, or an SSO session it renews. */
+export type CredentialSettings =
+  | {
+      kind: 'token'
+      token: string
+      /** Where the token came from, as the user would name it. */
+      source: string
+    }
+  | {
+      kind: 'sso-session'
+      session: SsoSession
+      /** SSO OIDC base URL without a trailing slash. */
+      oidcEndpoint: string
+    }
+
 /** Everything the action needs, validated. Nothing downstream reads inputs again. */
 export interface Settings {
   space: string
@@ -44,7 +63,7 @@ export interface Settings {
   target: Target
   /** Set when the step waits for the run to finish (always, for an existing run). */
   wait?: WaitSettings
-  token: string
+  credential: CredentialSettings
   /** The explicit `client-token` input, if given; otherwise one is derived. */
   clientToken?: string
   /** API base URL without a trailing slash. */
@@ -68,11 +87,24 @@ export class InputError extends Error {
   }
 }
 
+/** Every secret value among the inputs and the environment, found leniently, to be masked first. */
+export function secretsIn(read: InputReader, env: NodeJS.ProcessEnv): string[] {
+  return [
+    read(Inputs.Token).trim(),
+    env[ENV_BEARER_TOKEN]?.trim() ?? '',
+    ...ssoSessionSecrets(read(Inputs.SsoSession).trim())
+  ].filter(Boolean)
+}
+
 /**
  * Turns the action's inputs (and the AWS SDK environment conventions) into Settings.
- * Reports every problem in one InputError; never puts the token's value in a message.
+ * Reports every problem in one InputError; never puts a secret's value in a message.
  */
-export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+export function getSettings(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  now: number = Date.now()
+): Settings {
   const problems: string[] = []
   const input = (name: Inputs): string => read(name).trim()
 
@@ -94,12 +126,13 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     problems
   )
 
-  const token = input(Inputs.Token)
-  if (!token)
-    problems.push(
-      `Input '${Inputs.Token}' is empty. Pass a CodeCatalyst token from a secret, ` +
-        'e.g. token: ${{ secrets.CODECATALYST_TOKEN }}, and check that the secret exists.'
-    )
+  const credential = readCredential(
+    input(Inputs.Token),
+    input(Inputs.SsoSession),
+    env,
+    now,
+    problems
+  )
 
   const clientToken = input(Inputs.ClientToken) || undefined
   if (clientToken !== undefined && !isValidClientToken(clientToken))
@@ -108,7 +141,14 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
         `characters: ${NAME_PATTERN_TEXT}.`
     )
 
-  const endpoint = readEndpoint(input(Inputs.Endpoint), env, problems)
+  const endpoint = readEndpoint(
+    [
+      [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
+      [`Environment variable ${ENV_ENDPOINT}`, env[ENV_ENDPOINT]?.trim()]
+    ],
+    DEFAULT_ENDPOINT,
+    problems
+  )
 
   const maxAttempts = readWholeNumber(
     input(Inputs.MaxAttempts)
@@ -146,13 +186,13 @@ export function getSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings
     succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
   }
 
-  if (problems.length > 0 || !target) throw new InputError(problems)
+  if (problems.length > 0 || !target || !credential) throw new InputError(problems)
   return {
     space,
     project,
     target,
     wait: wait ? waitSettings : undefined,
-    token,
+    credential,
     clientToken,
     endpoint,
     maxAttempts,
@@ -246,16 +286,64 @@ function readWholeNumber(
   return n
 }
 
-function readEndpoint(fromInput: string, env: NodeJS.ProcessEnv, problems: string[]): string {
-  const fromEnv = env[ENV_ENDPOINT]?.trim()
-  const [source, value] = fromInput
-    ? [`Input '${Inputs.Endpoint}'`, fromInput]
-    : fromEnv
-      ? [`Environment variable ${ENV_ENDPOINT}`, fromEnv]
-      : ['', DEFAULT_ENDPOINT]
-  const problem = checkEndpoint(value)
-  if (problem) problems.push(`${source} is ${quote(value)}: ${problem}`)
-  return value.replace(/\/+$/, '')
+const SESSION_EXAMPLE = `${Inputs.SsoSession}: \${{ secrets.CODECATALYST_SSO_SESSION }}`
+
+/** Exactly one of `token` and `sso-session`, or neither and AWS_BEARER_TOKEN_CODECATALYST. */
+function readCredential(
+  token: string,
+  session: string,
+  env: NodeJS.ProcessEnv,
+  now: number,
+  problems: string[]
+): CredentialSettings | undefined {
+  if (token && session) {
+    problems.push(
+      `Inputs '${Inputs.Token}' and '${Inputs.SsoSession}' are both set. Give only one: ` +
+        `'${Inputs.SsoSession}' (recommended) is renewed by the action, '${Inputs.Token}' is used as is.`
+    )
+    return undefined
+  }
+  if (session) {
+    const parsed = parseSsoSession(session, now, problems)
+    if (!parsed) return undefined
+    const oidcEndpoint = readEndpoint(
+      [[`Environment variable ${ENV_SSO_OIDC_ENDPOINT}`, env[ENV_SSO_OIDC_ENDPOINT]?.trim()]],
+      ssoOidcEndpoint(parsed.region),
+      problems
+    )
+    return { kind: 'sso-session', session: parsed, oidcEndpoint }
+  }
+  const [source, value] = token
+    ? [`input '${Inputs.Token}'`, token]
+    : [`environment variable ${ENV_BEARER_TOKEN}`, env[ENV_BEARER_TOKEN]?.trim() ?? '']
+  if (!value) {
+    problems.push(
+      `No credential: give '${Inputs.SsoSession}' (recommended: the AWS CLI's SSO session, which the action ` +
+        `renews) or '${Inputs.Token}' (a bearer access token) from a secret, e.g. ${SESSION_EXAMPLE}; ` +
+        `or set ${ENV_BEARER_TOKEN}. Check that the secret exists: workflows triggered from forks get no secrets.`
+    )
+    return undefined
+  }
+  if (!isBearerToken(value)) {
+    problems.push(
+      `The token in ${source} has whitespace or characters that cannot be sent in an HTTP header ` +
+        '(its value is not shown). Store the access token alone in the secret, with no spaces or line breaks.'
+    )
+    return undefined
+  }
+  return { kind: 'token', token: value, source }
+}
+
+/** The first endpoint given among `candidates` (source, value), else `fallback`; checked and without a trailing slash. */
+function readEndpoint(
+  candidates: [source: string, value: string | undefined][],
+  fallback: string,
+  problems: string[]
+): string {
+  const [source, value] = candidates.find(([, v]) => v) ?? ['', fallback]
+  const problem = value === undefined ? undefined : checkEndpoint(value)
+  if (problem) problems.push(`${source} is ${quote(value ?? '')}: ${problem}`)
+  return (value ?? fallback).replace(/\/+$/, '')
 }
 
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */

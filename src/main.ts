@@ -1,13 +1,22 @@
 import * as core from '@actions/core'
 import { deriveClientToken } from './client-token.js'
 import { CodeCatalystClient } from './codecatalyst-client.js'
-import { ACTION_NAME, ACTION_VERSION, Inputs, Outputs } from './constants.js'
+import {
+  ACTION_NAME,
+  ACTION_VERSION,
+  Inputs,
+  Outputs,
+  REGISTRATION_WARNING_DAYS
+} from './constants.js'
+import { createCredentials, describeCredential } from './credentials.js'
 import { ApiError, ServiceError } from './errors.js'
 import { createHttpTransport } from './http-transport.js'
-import { type Settings, type WaitSettings, getSettings } from './input-helper.js'
+import { type Settings, type WaitSettings, getSettings, secretsIn } from './input-helper.js'
 import { registerSecret } from './safe-text.js'
+import { registrationWarning } from './sso-session.js'
 import { type Report, runDurationSeconds, workflowsPageUrl, writeSummary } from './summary.js'
-import { type WaitResult, formatDuration, waitForRun } from './wait.js'
+import { formatDuration } from './format.js'
+import { type WaitResult, waitForRun } from './wait.js'
 import {
   type IdentifiedWorkflow,
   checkRunnable,
@@ -18,30 +27,42 @@ import {
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 
 export async function run(): Promise<void> {
-  // Mask the token before anything else can print it.
-  const rawToken = core.getInput(Inputs.Token).trim()
-  if (rawToken) {
-    core.setSecret(rawToken)
-    registerSecret(rawToken)
-  }
+  const read = (name: string) => core.getInput(name)
+  // Mask every secret before anything else can print it.
+  for (const secret of secretsIn(read, process.env)) maskSecret(secret)
 
   let settings: Settings
   try {
-    settings = getSettings(name => core.getInput(name), process.env)
+    settings = getSettings(read, process.env)
   } catch (error) {
     core.setFailed(errorText(error))
     return
   }
 
   const cancellation = new AbortController()
-  const client = new CodeCatalystClient(settings, {
+  const apiDeps = {
     transport: createHttpTransport(USER_AGENT),
     sleep: abortableSleep(cancellation.signal),
     random: Math.random,
     now: Date.now,
-    log: line => core.info(line),
+    log: (line: string) => core.info(line),
     signal: cancellation.signal
+  }
+  core.info(describeCredential(settings.credential))
+  if (settings.credential.kind === 'sso-session') {
+    const warning = registrationWarning(
+      settings.credential.session,
+      Date.now(),
+      REGISTRATION_WARNING_DAYS
+    )
+    if (warning) core.warning(warning, { title: 'CodeCatalyst SSO session ends soon' })
+  }
+  const credentials = createCredentials(settings.credential, settings, {
+    ...apiDeps,
+    mask: maskSecret,
+    info: line => core.info(line)
   })
+  const client = new CodeCatalystClient(settings, { ...apiDeps, credentials })
   const project = { space: settings.space, project: settings.project }
   const report: Report = { ...project }
   const debug = (line: string) => core.debug(line)
@@ -229,6 +250,12 @@ function deriveToken(settings: Settings, workflowId: string): string {
     )
   }
   return token
+}
+
+/** Masks a secret in the runner's log and redacts it from any text that comes from the network. */
+function maskSecret(secret: string): void {
+  core.setSecret(secret)
+  registerSecret(secret)
 }
 
 /** A sleep that ends early when the job is cancelled. */

@@ -16,6 +16,11 @@ export function hasControlCharacters(text: string): boolean {
   return text.search(CONTROL_CHARACTERS) !== -1
 }
 
+/** A value that can be sent as `Authorization: Bearer <value>`: printable ASCII, no whitespace. */
+export function isBearerToken(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value)
+}
+
 /**
  * Makes text that came from the network safe to print in a workflow log.
  *

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { CONSOLE_URL } from './constants.js'
-import { type WaitResult, formatDuration } from './wait.js'
+import { formatDuration } from './format.js'
+import type { WaitResult } from './wait.js'
 
 /** What the step did, for the job summary. */
 export interface Report {

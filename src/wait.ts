@@ -1,5 +1,6 @@
 import type { WorkflowRun } from './codecatalyst-client.js'
 import { ApiError } from './errors.js'
+import { formatDuration } from './format.js'
 import { RUN_STATUSES, isFinished } from './model.js'
 
 export interface WaitOptions {
@@ -83,13 +84,4 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
     if (now >= deadline) return result('timed-out')
     await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now))
   }
-}
-
-/** 75_000 -> '1m 15s'. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000)
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = seconds % 60
-  return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`
 }

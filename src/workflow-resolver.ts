@@ -90,7 +90,8 @@ export async function describeWorkflow(
   try {
     return await client.getWorkflow({ ...ref, workflowId }, 1)
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error
+    // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken) ends the step.
+    if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow') throw error
     debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`)
     return undefined
   }

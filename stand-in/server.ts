@@ -1,6 +1,8 @@
 /**
  * A CodeCatalyst stand-in: the operations this action uses, per the service model
  * (codecatalyst/2022-09-28, restJson1), on an ephemeral loopback port, with fault injection.
+ * It also speaks SSO OIDC's CreateToken (sso-oidc/2019-06-10, refresh-token grant) at POST /token,
+ * issuing access tokens with a set lifetime that its CodeCatalyst side accepts until they expire.
  */
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
@@ -8,7 +10,8 @@ import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { isFinished, isUuid, isValidClientToken, isValidName } from '../src/model.js'
 
-export type Operation = 'StartWorkflowRun' | 'GetWorkflowRun' | 'ListWorkflows' | 'GetWorkflow'
+export type Operation =
+  'StartWorkflowRun' | 'GetWorkflowRun' | 'ListWorkflows' | 'GetWorkflow' | 'CreateToken'
 
 /** Faults by name: what a network, a proxy or the service can do to one request. */
 export const FAULTS = [
@@ -29,7 +32,14 @@ export type FaultName = (typeof FAULTS)[number]
 
 /** A fault by name, or an exact response to send instead of the operation's. */
 export type Fault =
-  FaultName | { status: number; headers?: Record<string, string>; body?: string; commit?: boolean }
+  | FaultName
+  | {
+      status: number
+      headers?: Record<string, string>
+      /** The body, or a function of the request (e.g. to echo what it carried back). */
+      body?: string | ((request: RecordedRequest) => string)
+      commit?: boolean
+    }
 
 export interface StandInWorkflow {
   id: string
@@ -64,9 +74,49 @@ export interface RecordedRequest {
   body: string
 }
 
+/** The SSO side: one registered client, and the access tokens it issues. */
+export interface StandInSso {
+  clientId: string
+  clientSecret: string
+  /** The refresh token of the session that `ssoSession()` writes out. */
+  refreshToken: string
+  /** Seconds each access token that CreateToken issues lives (expiresIn). */
+  accessTokenLifetimeSeconds: number
+  /** Each CreateToken returns a new refresh token and invalidates the one it was given. */
+  rotateRefreshTokens: boolean
+  /** How CodeCatalyst answers an expired access token: 401, or 403 AccessDeniedException. */
+  expiredTokenStatus: 401 | 403
+  /** When the client registration ends (ISO 8601). */
+  registrationExpiresAt: string
+}
+
+/** What `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json. */
+export interface SsoCacheFile {
+  startUrl: string
+  region: string
+  accessToken: string
+  expiresAt: string
+  clientId: string
+  clientSecret: string
+  registrationExpiresAt: string
+  refreshToken: string
+}
+
+export const DEFAULT_SSO: StandInSso = {
+  clientId: 'stand-in-client-id',
+  clientSecret: 'stand-in-client-secret',
+  refreshToken: 'aor-stand-in-refresh-token-0',
+  accessTokenLifetimeSeconds: 3600,
+  rotateRefreshTokens: true,
+  expiredTokenStatus: 401,
+  registrationExpiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 19) + 'Z'
+}
+
 export interface StandInOptions {
-  /** The bearer token the stand-in accepts. */
+  /** A bearer token the stand-in always accepts, besides the access tokens its SSO side issues. */
   token: string
+  /** The SSO OIDC side; DEFAULT_SSO where not given. */
+  sso?: Partial<StandInSso>
   workflows: StandInWorkflow[]
   /** Projects that exist besides those of the workflows: `space/project`. */
   projects?: string[]
@@ -84,12 +134,41 @@ class ApiFailure extends Error {
   ) {
     super(message)
   }
+
+  /** The restJson1 error body: CodeCatalyst's errors carry `message`. */
+  body(): Record<string, string> {
+    return { message: this.message }
+  }
+}
+
+/** An SSO OIDC error: members `error` (the OAuth code) and `error_description`. */
+class OidcFailure extends ApiFailure {
+  constructor(
+    status: number,
+    type: string,
+    readonly error: string,
+    description: string
+  ) {
+    super(status, type, description)
+  }
+
+  override body(): Record<string, string> {
+    return { error: this.error, error_description: this.message }
+  }
 }
 
 export class CodeCatalystStandIn {
   readonly runs = new Map<string, StandInRun>()
   readonly requests: RecordedRequest[] = []
   private readonly byClientToken = new Map<string, StandInRun>()
+  /** Access tokens issued, with when each expires (ms since the epoch). */
+  readonly accessTokens = new Map<string, number>()
+  /** Refresh tokens that CreateToken accepts. */
+  private readonly refreshTokens = new Set<string>()
+  private issued = 0
+  /** CodeCatalyst requests refused because their access token had expired. */
+  expiredTokenRejections = 0
+  readonly sso: StandInSso
   private readonly faults = new Map<Operation, Fault[]>()
   private readonly sockets = new Set<Socket>()
   private server?: Server
@@ -97,7 +176,37 @@ export class CodeCatalystStandIn {
   /** The port it listens on, once started. */
   port = 0
 
-  constructor(readonly options: StandInOptions) {}
+  constructor(readonly options: StandInOptions) {
+    this.sso = { ...DEFAULT_SSO, ...options.sso }
+    this.refreshTokens.add(this.sso.refreshToken)
+  }
+
+  /**
+   * The cache file `aws sso login` would write now: an access token issued for the session that is
+   * valid for `accessTokenValidForSeconds` more seconds (negative: expired that long ago).
+   */
+  ssoSession(
+    options: { accessTokenValidForSeconds?: number; registrationExpiresAt?: string } = {}
+  ): SsoCacheFile {
+    const validFor = options.accessTokenValidForSeconds ?? this.sso.accessTokenLifetimeSeconds
+    const accessToken = this.issueAccessToken(validFor)
+    return {
+      startUrl: 'https://view.awsapps.com/start',
+      region: 'us-east-1',
+      accessToken,
+      expiresAt: new Date(this.accessTokens.get(accessToken)!).toISOString().slice(0, 19) + 'Z',
+      clientId: this.sso.clientId,
+      clientSecret: this.sso.clientSecret,
+      registrationExpiresAt: options.registrationExpiresAt ?? this.sso.registrationExpiresAt,
+      refreshToken: this.sso.refreshToken
+    }
+  }
+
+  private issueAccessToken(validForSeconds: number): string {
+    const token = `aoa-stand-in-access-${++this.issued}-${randomUUID()}`
+    this.accessTokens.set(token, Date.now() + validForSeconds * 1000)
+    return token
+  }
 
   /** Listens on 127.0.0.1; with `tls`, serves HTTPS with that key and certificate. */
   async start(listen: { port?: number; tls?: { key: string; cert: string } } = {}): Promise<this> {
@@ -182,7 +291,7 @@ export class CodeCatalystStandIn {
       return sendError(res, requestId, new ApiFailure(Number(fault), type, 'Service unavailable'))
     }
     if (typeof fault === 'object' && !fault.commit) {
-      return send(res, fault.status, fault.body ?? '', fault.headers)
+      return sendFault(res, fault, this.requests.at(-1)!)
     }
 
     let result: unknown
@@ -193,8 +302,12 @@ export class CodeCatalystStandIn {
           'UnknownOperationException',
           `No route for ${req.method} ${url.pathname}`
         )
-      this.authorize(req)
-      result = this.execute(route, url.searchParams, body, req.headers['content-type'])
+      if (route.operation === 'CreateToken') {
+        result = this.createToken(body, req.headers['content-type'])
+      } else {
+        this.authorize(req)
+        result = this.execute(route, url.searchParams, body, req.headers['content-type'])
+      }
     } catch (error) {
       if (error instanceof ApiFailure) return sendError(res, requestId, error)
       throw error
@@ -207,7 +320,7 @@ export class CodeCatalystStandIn {
         new ApiFailure(500, 'InternalServerException', 'Internal failure')
       )
     }
-    if (typeof fault === 'object') return send(res, fault.status, fault.body ?? '', fault.headers)
+    if (typeof fault === 'object') return sendFault(res, fault, this.requests.at(-1)!)
     const json = JSON.stringify(result)
     if (fault === 'slow-body') {
       // Headers at once, then a byte at a time, never finishing: only a deadline on the whole request ends it.
@@ -235,7 +348,14 @@ export class CodeCatalystStandIn {
   private authorize(req: IncomingMessage): void {
     const header = req.headers.authorization
     if (!header) throw new ApiFailure(401, 'UnauthorizedException', 'Missing bearer token')
-    if (header !== `Bearer ${this.options.token}`) {
+    const expiresAt = this.accessTokens.get(header.replace(/^Bearer /, ''))
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      this.expiredTokenRejections++
+      throw this.sso.expiredTokenStatus === 401
+        ? new ApiFailure(401, 'UnauthorizedException', 'The access token has expired')
+        : new ApiFailure(403, 'AccessDeniedException', 'The access token has expired')
+    }
+    if (expiresAt === undefined && header !== `Bearer ${this.options.token}`) {
       throw new ApiFailure(
         403,
         'AccessDeniedException',
@@ -278,6 +398,64 @@ export class CodeCatalystStandIn {
         return this.listWorkflows(space, project, query)
       case 'GetWorkflow':
         return this.workflowView(this.findWorkflow(space, project, route.labels[2]!), true)
+    }
+  }
+
+  /** SSO OIDC CreateToken, refresh-token grant only; errors as the model lists them. */
+  private createToken(body: string, contentType?: string): unknown {
+    const invalid = (description: string) =>
+      new OidcFailure(400, 'InvalidRequestException', 'invalid_request', description)
+    let input: Record<string, unknown>
+    try {
+      input = parseJsonBody(body, contentType)
+    } catch (error) {
+      throw invalid(error instanceof Error ? error.message : 'Invalid request')
+    }
+    for (const member of ['clientId', 'clientSecret', 'grantType']) {
+      if (typeof input[member] !== 'string' || input[member] === '')
+        throw invalid(`${member} is required`)
+    }
+    if (input.grantType !== 'refresh_token') {
+      throw new OidcFailure(
+        400,
+        'UnsupportedGrantTypeException',
+        'unsupported_grant_type',
+        'The stand-in supports only the refresh_token grant'
+      )
+    }
+    if (input.clientId !== this.sso.clientId || input.clientSecret !== this.sso.clientSecret) {
+      throw new OidcFailure(401, 'InvalidClientException', 'invalid_client', 'Invalid client')
+    }
+    if (Date.parse(this.sso.registrationExpiresAt) <= Date.now()) {
+      throw new OidcFailure(
+        401,
+        'InvalidClientException',
+        'invalid_client',
+        'Client registration expired'
+      )
+    }
+    if (typeof input.refreshToken !== 'string' || input.refreshToken === '')
+      throw invalid('refreshToken is required for the refresh_token grant')
+    if (!this.refreshTokens.has(input.refreshToken)) {
+      throw new OidcFailure(
+        400,
+        'InvalidGrantException',
+        'invalid_grant',
+        'Invalid refresh token provided'
+      )
+    }
+    let refreshToken = input.refreshToken
+    if (this.sso.rotateRefreshTokens) {
+      this.refreshTokens.delete(refreshToken)
+      refreshToken = `aor-stand-in-refresh-token-${this.issued + 1}-${randomUUID()}`
+      this.refreshTokens.add(refreshToken)
+    }
+    const expiresIn = this.sso.accessTokenLifetimeSeconds
+    return {
+      accessToken: this.issueAccessToken(expiresIn),
+      tokenType: 'Bearer',
+      expiresIn,
+      refreshToken
     }
   }
 
@@ -432,7 +610,8 @@ const ROUTES: { operation: Operation; method: string; pattern: RegExp }[] = [
     operation: 'GetWorkflow',
     method: 'GET',
     pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflows\/([^/]+)$/
-  }
+  },
+  { operation: 'CreateToken', method: 'POST', pattern: /^\/token$/ }
 ]
 
 function matchRoute(method: string, path: string): Route | undefined {
@@ -482,13 +661,22 @@ function send(
   res.end(body)
 }
 
+function sendFault(
+  res: ServerResponse,
+  fault: Exclude<Fault, FaultName>,
+  request: RecordedRequest
+) {
+  const body = typeof fault.body === 'function' ? fault.body(request) : (fault.body ?? '')
+  send(res, fault.status, body, fault.headers)
+}
+
 function sendError(
   res: ServerResponse,
   requestId: string,
   error: ApiFailure,
   headers: Record<string, string> = {}
 ): void {
-  send(res, error.status, JSON.stringify({ message: error.message }), {
+  send(res, error.status, JSON.stringify(error.body()), {
     'content-type': 'application/json',
     'x-amzn-errortype': error.type,
     'x-amzn-requestid': requestId,

@@ -13,3 +13,20 @@ export function expectNoTokenLeak(result: ActionResult, token: string): void {
   expect(result.summary).not.toContain(token)
   expect(JSON.stringify(result.outputs)).not.toContain(token)
 }
+
+/**
+ * Each secret appears only in `::add-mask::` commands (which the runner consumes), and nowhere else: not in
+ * the log, stderr, the summary or the outputs, neither as is nor JSON-escaped.
+ */
+export function expectNoSecretLeak(result: ActionResult, secrets: Iterable<string>): void {
+  const log = result.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  const everywhere = [log, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n')
+  for (const secret of secrets) {
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1)]) {
+      expect(everywhere.includes(form) ? `leaked: ${form}` : 'not leaked').toBe('not leaked')
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { CodeCatalystClient, type ClientConfig } from '../../src/codecatalyst-client.js'
+import { StaticCredentials } from '../../src/credentials.js'
 import { createHttpTransport } from '../../src/http-transport.js'
 import { DEMO, demoOptions } from '../../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInOptions } from '../../stand-in/server.js'
@@ -12,16 +13,20 @@ export async function startStandIn(
 }
 
 /** A client on the real HTTP transport whose backoff sleeps take no time; `log` collects retry lines. */
-export function clientFor(standIn: CodeCatalystStandIn, config: Partial<ClientConfig> = {}) {
+export function clientFor(
+  standIn: CodeCatalystStandIn,
+  { token = DEMO.token, ...config }: Partial<ClientConfig> & { token?: string } = {}
+) {
   const log: string[] = []
   const client = new CodeCatalystClient(
-    { endpoint: standIn.url, token: DEMO.token, maxAttempts: 5, requestTimeoutMs: 2000, ...config },
+    { endpoint: standIn.url, maxAttempts: 5, requestTimeoutMs: 2000, ...config },
     {
       transport: createHttpTransport('codecatalyst-run-workflow/test'),
       sleep: async () => undefined,
       random: Math.random,
       now: Date.now,
-      log: line => log.push(line)
+      log: line => log.push(line),
+      credentials: new StaticCredentials(token, "input 'token'")
     }
   )
   return { client, log }

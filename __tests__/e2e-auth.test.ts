@@ -1,0 +1,308 @@
+/**
+ * Authentication end to end: dist/index.js with an AWS CLI SSO session (`sso-session`), renewed through
+ * the stand-in's SSO OIDC side, and with a plain token that expires.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
+import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { expectNoSecretLeak } from './helpers/expectations.js'
+import { DEMO, startStandIn } from './helpers/stand-in.js'
+
+let standIn: CodeCatalystStandIn
+afterEach(async () => {
+  await standIn.close()
+})
+
+async function serve(options: Partial<StandInOptions> = {}) {
+  standIn = await startStandIn(options)
+  return standIn
+}
+
+const CODECATALYST_OPERATIONS = [
+  'StartWorkflowRun',
+  'GetWorkflowRun',
+  'ListWorkflows',
+  'GetWorkflow'
+]
+const codeCatalystRequests = () =>
+  standIn.requests.filter(r => CODECATALYST_OPERATIONS.includes(r.operation ?? ''))
+const bearer = (operation: 'StartWorkflowRun' | 'GetWorkflowRun') =>
+  standIn.requestsFor(operation).map(r => r.headers.authorization?.replace(/^Bearer /, ''))
+
+function run(
+  session: unknown,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {}
+) {
+  return runAction({
+    inputs: {
+      space: DEMO.space,
+      project: DEMO.project,
+      'workflow-id': DEMO.workflowId,
+      'sso-session': typeof session === 'string' ? session : JSON.stringify(session),
+      endpoint: standIn.url,
+      ...extra
+    },
+    env: { ...GITHUB_CONTEXT, AWS_ENDPOINT_URL_SSO_OIDC: standIn.url, ...env }
+  })
+}
+
+describe('an SSO session', () => {
+  it('uses a cached access token that is still valid, without renewing it', async () => {
+    await serve()
+    const session = standIn.ssoSession({ accessTokenValidForSeconds: 3600 })
+    const result = await run(session)
+    expect(result.code).toBe(0)
+    expect(standIn.requestsFor('CreateToken')).toHaveLength(0)
+    expect(bearer('StartWorkflowRun')).toEqual([session.accessToken])
+    expect(result.stdout).toContain(
+      "Authenticating with the SSO session from input 'sso-session' (https://view.awsapps.com/start)"
+    )
+    expectNoSecretLeak(result, [session.accessToken, session.refreshToken, session.clientSecret])
+  })
+
+  it('renews a cached token that ends within 15 minutes: one CreateToken, then the start with the new token', async () => {
+    await serve()
+    const session = standIn.ssoSession({ accessTokenValidForSeconds: 14 * 60 })
+    const result = await run(session)
+    expect(result.code).toBe(0)
+    expect(standIn.requests.map(r => r.operation)).toEqual([
+      'CreateToken',
+      'GetWorkflow',
+      'StartWorkflowRun'
+    ])
+    const [minted] = bearer('StartWorkflowRun')
+    expect(minted).not.toBe(session.accessToken)
+    expect(standIn.accessTokens.has(minted!)).toBe(true)
+    expect(JSON.parse(standIn.requestsFor('CreateToken')[0]!.body)).toEqual({
+      clientId: session.clientId,
+      clientSecret: session.clientSecret,
+      grantType: 'refresh_token',
+      refreshToken: session.refreshToken
+    })
+    expect(result.stdout).toMatch(
+      /Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for 1h 0m 0s/
+    )
+    expectNoSecretLeak(result, [session.refreshToken, session.clientSecret, minted!])
+  })
+
+  it('fails before any request when the client registration has expired, saying when and what to run', async () => {
+    await serve()
+    const session = standIn.ssoSession({ registrationExpiresAt: '2026-01-02T03:04:05Z' })
+    const result = await run(session)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^Input 'sso-session': its SSO client registration expired on 2026-01-02 \(registrationExpiresAt\).*Run `aws sso login --profile <profile>`/
+    )
+    expect(standIn.requests).toHaveLength(0)
+  })
+
+  it('warns, naming the date, when the client registration ends within 14 days', async () => {
+    await serve()
+    const ends = new Date(Date.now() + 10 * 86_400_000 + 3_600_000)
+    const session = standIn.ssoSession({
+      registrationExpiresAt: ends.toISOString().slice(0, 19) + 'Z'
+    })
+    const result = await run(session)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      `::warning title=CodeCatalyst SSO session ends soon::The SSO client registration in 'sso-session' ends on ${ends.toISOString().slice(0, 10)} (in 10 days)`
+    )
+  })
+
+  it('fails clearly on invalid_grant, with no CodeCatalyst request', async () => {
+    await serve()
+    const session = {
+      ...standIn.ssoSession({ accessTokenValidForSeconds: -60 }),
+      refreshToken: 'aor-revoked'
+    }
+    const result = await run(session)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' has expired, was revoked, or was already replaced by a newer login: log in again \(aws sso login --profile <profile>\)/
+    )
+    expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
+    expect(codeCatalystRequests()).toHaveLength(0)
+  })
+
+  it.each([
+    [
+      'not JSON',
+      () => '{"region": "us-east-1", "refreshToken": "aor-SECRET',
+      /^Input 'sso-session' is not valid JSON\./
+    ],
+    [
+      'missing members',
+      () => ({ region: 'us-east-1', accessToken: standIn.ssoSession().accessToken }),
+      /^3 inputs are invalid:\n- Input 'sso-session' has no 'clientId'.*\n- .*'clientSecret'.*\n- .*'refreshToken'/
+    ],
+    // An environment variable holds at most 128 KiB on Linux, so this is the largest a runner can pass;
+    // the unit tests cover 1 MB.
+    [
+      'a 100 KB string',
+      () => 'x'.repeat(100 * 1024),
+      /^Input 'sso-session' is 102400 characters long, far larger than an SSO token cache file/
+    ]
+  ])('that is %s fails with a clear error and no request', async (_, session, message) => {
+    await serve()
+    const result = await run(session())
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(message)
+    expect(standIn.requests).toHaveLength(0)
+    expect(result.stdout).not.toContain('aor-SECRET')
+  })
+
+  it('keeps a wait going across several token lifetimes, with one CreateToken per lifetime', async () => {
+    await serve({
+      sso: { accessTokenLifetimeSeconds: 4 },
+      workflows: [
+        {
+          id: DEMO.workflowId,
+          name: DEMO.workflowName,
+          space: DEMO.space,
+          project: DEMO.project,
+          runStatuses: [...Array<string>(12).fill('IN_PROGRESS'), 'SUCCEEDED']
+        }
+      ]
+    })
+    const session = standIn.ssoSession()
+    const started = Date.now()
+    const result = await run(session, { wait: 'true', 'poll-interval-seconds': '1' })
+    const seconds = (Date.now() - started) / 1000
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('SUCCEEDED')
+    expect(standIn.expiredTokenRejections).toBe(0)
+    // Each 4 s token is renewed when a quarter of it is left: once per 3-4 s of waiting.
+    const renewals = standIn.requestsFor('CreateToken').length
+    expect(seconds).toBeGreaterThan(11)
+    expect(renewals).toBeGreaterThanOrEqual(Math.floor(seconds / 4))
+    expect(renewals).toBeLessThanOrEqual(Math.ceil(seconds / 3) + 1)
+    // The stand-in rotates refresh tokens: each renewal used the one the previous renewal returned.
+    const used = standIn
+      .requestsFor('CreateToken')
+      .map(r => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)
+    expect(new Set(used).size).toBe(used.length)
+    expectNoSecretLeak(result, [
+      session.refreshToken,
+      session.clientSecret,
+      ...standIn.accessTokens.keys()
+    ])
+  })
+
+  it.each([401, 403] as const)(
+    'renews once and repeats the request when CodeCatalyst rejects the token as expired (%i) mid-wait',
+    async status => {
+      await serve({ sso: { expiredTokenStatus: status } })
+      const session = standIn.ssoSession()
+      // The cached token expires at the stand-in after the start, while the action still trusts it.
+      standIn.accessTokens.set(session.accessToken, Date.now() + 1500)
+      const result = await run(session, {
+        'poll-interval-seconds': '1',
+        wait: 'true'
+      })
+      expect(result.code).toBe(0)
+      expect(standIn.expiredTokenRejections).toBe(1)
+      expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
+      const polls = bearer('GetWorkflowRun')
+      // The rejected poll is repeated once, with the renewed token, and every later poll uses it.
+      expect(polls.indexOf(session.accessToken)).toBeGreaterThanOrEqual(0)
+      expect(new Set(polls).size).toBe(2)
+      expect(result.stdout).not.toMatch(/retrying in/)
+    }
+  )
+
+  it('repeats a start rejected as expired with the same clientToken: one run', async () => {
+    await serve()
+    const session = standIn.ssoSession()
+    standIn.failNext('StartWorkflowRun', {
+      status: 401,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException' },
+      body: '{"message":"The access token has expired"}',
+      commit: true
+    })
+    const result = await run(session)
+    expect(result.code).toBe(0)
+    expect(standIn.runs.size).toBe(1)
+    const bodies = standIn.requestsFor('StartWorkflowRun').map(r => r.body)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]).toBe(bodies[0])
+    expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
+  })
+
+  it('never shows a secret, also at debug level and when servers echo them in error bodies', async () => {
+    await serve()
+    const session = standIn.ssoSession({ accessTokenValidForSeconds: -1 })
+    const echo = (r: { headers: Record<string, unknown>; body: string }) =>
+      JSON.stringify({
+        error: 'invalid_request',
+        error_description: `you sent ${r.body} with ${String(r.headers.authorization)}`,
+        message: `you sent ${r.body} with ${String(r.headers.authorization)}`
+      })
+    standIn.failNext('CreateToken', {
+      status: 503,
+      headers: {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'InternalServerException'
+      },
+      body: echo
+    })
+    standIn.failNext('StartWorkflowRun', {
+      status: 403,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
+      body: echo
+    })
+    const result = await run(session, {}, { RUNNER_DEBUG: '1' })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): you sent .*\*\*\*/
+    )
+    expectNoSecretLeak(result, [
+      session.accessToken,
+      session.refreshToken,
+      session.clientSecret,
+      ...standIn.accessTokens.keys()
+    ])
+  })
+})
+
+describe('a plain token', () => {
+  it('says it expired and points to sso-session when CodeCatalyst rejects it', async () => {
+    await serve()
+    const { accessToken } = standIn.ssoSession({ accessTokenValidForSeconds: -1 })
+    const result = await runAction({
+      inputs: {
+        space: DEMO.space,
+        project: DEMO.project,
+        'workflow-id': DEMO.workflowId,
+        token: accessToken,
+        endpoint: standIn.url
+      },
+      env: GITHUB_CONTEXT
+    })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^GetWorkflow failed: UnauthorizedException \(HTTP 401\): The access token has expired.*\nThe bearer token from input 'token' has expired or is not accepted, and a plain token cannot be renewed.*'sso-session'/
+    )
+    expect(standIn.requestsFor('GetWorkflow')).toHaveLength(1)
+    expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(0)
+    expect(standIn.requestsFor('CreateToken')).toHaveLength(0)
+  })
+
+  it('is read from AWS_BEARER_TOKEN_CODECATALYST when no input gives one, and says so', async () => {
+    await serve()
+    const result = await runAction({
+      inputs: {
+        space: DEMO.space,
+        project: DEMO.project,
+        'workflow-id': DEMO.workflowId,
+        endpoint: standIn.url
+      },
+      env: { ...GITHUB_CONTEXT, AWS_BEARER_TOKEN_CODECATALYST: DEMO.token }
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      'Authenticating with the bearer token from environment variable AWS_BEARER_TOKEN_CODECATALYST.'
+    )
+    expectNoSecretLeak(result, [DEMO.token])
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * One JSON operation of an AWS REST-JSON API (CodeCatalyst, SSO OIDC): sent over the transport,
+ * retried per the policy with the very same request, and turned into a parsed body or an ApiError.
+ */
+import { CODECATALYST_HINTS, type ErrorHints, ResponseError, serviceErrorFrom } from './errors.js'
+import type { HttpRequest, Transport } from './http-transport.js'
+import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
+import { untrusted } from './safe-text.js'
+
+export interface ApiDeps extends RetryDeps {
+  transport: Transport
+  /** Where retries are reported. */
+  log: (line: string) => void
+  /** Cancels requests in flight. */
+  signal?: AbortSignal
+}
+
+export interface ApiCall extends Omit<HttpRequest, 'signal'> {
+  maxAttempts: number
+  /** What to do about each error type; CodeCatalyst's by default. */
+  hints?: ErrorHints
+  /** The success body holds credentials: an error about it never shows it. */
+  secretResponse?: boolean
+}
+
+/** Longest piece of a response body quoted in an error. */
+const BODY_EXCERPT = 200
+
+/** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
+export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown> {
+  const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, ...http } = call
+  const request: HttpRequest = { ...http, signal: deps.signal }
+  const { operation } = call
+  return withRetries(
+    async () => {
+      const response = await deps.transport(request)
+      if (response.status >= 300 && response.status < 400) {
+        const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT)
+        throw new ResponseError(
+          operation,
+          `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
+            'so no credential is sent to another address. Check the endpoint.'
+        )
+      }
+      if (response.status < 200 || response.status >= 300) {
+        throw serviceErrorFrom(operation, response.status, response.headers, response.body, hints)
+      }
+      try {
+        return JSON.parse(response.body) as unknown
+      } catch {
+        const shown = secretResponse
+          ? '(not shown: it may hold credentials)'
+          : untrusted(response.body, BODY_EXCERPT) || '(empty)'
+        throw new ResponseError(
+          operation,
+          `HTTP ${response.status} with a body that is not JSON: ${shown}`
+        )
+      }
+    },
+    defaultRetryPolicy(maxAttempts),
+    deps,
+    ({ error, attempt, maxAttempts, delayMs }) =>
+      deps.log(
+        `${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
+          `(attempt ${attempt + 1} of ${maxAttempts})`
+      )
+  )
+}
+
+/** Says a success body lacks what the model promises, quoting it unless it may hold credentials. */
+export function missingFromResponse(
+  operation: string,
+  what: string,
+  body: unknown,
+  secret = false
+): ResponseError {
+  const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', BODY_EXCERPT)}`
+  return new ResponseError(operation, `the response has no ${what}${shown}`)
+}

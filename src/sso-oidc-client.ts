@@ -1,0 +1,91 @@
+/**
+ * SSO OIDC `CreateToken` with the refresh-token grant (sso-oidc 2019-06-10, rest-json, no auth):
+ * how an AWS CLI SSO session's access token is renewed.
+ */
+import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
+import { Inputs } from './constants.js'
+import type { ErrorHints } from './errors.js'
+import { isRecord } from './errors.js'
+import { isBearerToken } from './safe-text.js'
+
+export interface SsoOidcConfig {
+  /** Base URL without a trailing slash, e.g. https://oidc.us-east-1.amazonaws.com */
+  endpoint: string
+  maxAttempts: number
+  requestTimeoutMs: number
+}
+
+export interface RefreshGrant {
+  clientId: string
+  clientSecret: string
+  refreshToken: string
+}
+
+export interface MintedToken {
+  accessToken: string
+  /** Seconds the access token lives. */
+  expiresIn: number
+  /** A replacement refresh token, when the service rotates it. */
+  refreshToken?: string
+}
+
+/** SSO OIDC's regional endpoint. */
+export function ssoOidcEndpoint(region: string): string {
+  return `https://oidc.${region}.amazonaws.com`
+}
+
+const LOG_IN_AGAIN = `log in again (aws sso login --profile <profile>) and store the new cache file in the '${Inputs.SsoSession}' secret`
+
+/** One sentence per CreateToken error, each with the fix. */
+export const SSO_OIDC_HINTS: ErrorHints = {
+  InvalidGrantException: `The refresh token in '${Inputs.SsoSession}' has expired, was revoked, or was already replaced by a newer login: ${LOG_IN_AGAIN}.`,
+  ExpiredTokenException: `The SSO session in '${Inputs.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
+  InvalidClientException: `The SSO client registration in '${Inputs.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
+  UnauthorizedClientException: `The SSO client registration in '${Inputs.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
+  AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
+  InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${Inputs.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
+  UnsupportedGrantTypeException: `The SSO client registration in '${Inputs.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
+  InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`
+}
+
+export class SsoOidcClient {
+  constructor(
+    private readonly config: SsoOidcConfig,
+    private readonly deps: ApiDeps
+  ) {}
+
+  /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
+  async createToken(grant: RefreshGrant): Promise<MintedToken> {
+    const operation = 'CreateToken'
+    const body = await callJsonApi(
+      {
+        operation,
+        method: 'POST',
+        url: `${this.config.endpoint}/token`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          clientId: grant.clientId,
+          clientSecret: grant.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: grant.refreshToken
+        }),
+        timeoutMs: this.config.requestTimeoutMs,
+        maxAttempts: this.config.maxAttempts,
+        hints: SSO_OIDC_HINTS,
+        secretResponse: true
+      },
+      this.deps
+    )
+    // The body holds credentials: an error names what is missing and never quotes it.
+    if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
+      throw missingFromResponse(operation, 'usable accessToken', body, true)
+    const { expiresIn, refreshToken } = body
+    if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn <= 0)
+      throw missingFromResponse(operation, 'valid expiresIn', body, true)
+    return {
+      accessToken: body.accessToken,
+      expiresIn,
+      refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
+    }
+  }
+}
