@@ -63,7 +63,7 @@ describe('startWorkflowRun', () => {
     standIn.failNext('StartWorkflowRun', '503', '503', '503', '503')
     const error = await client.startWorkflowRun(START).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ServiceError)
-    expect((error as ServiceError).describe()).toMatch(
+    expect((error as ServiceError).logLine()).toMatch(
       /^StartWorkflowRun failed \(gave up after 3 attempts\): ServiceUnavailableException \(HTTP 503\): Service unavailable \[request id [0-9a-f-]+\]/
     )
     expect(log).toHaveLength(2)
@@ -121,7 +121,7 @@ describe('startWorkflowRun', () => {
     const error = await client.startWorkflowRun(START).catch((e: unknown) => e)
     expect(Date.now() - started).toBeLessThan(2000)
     expect(error).toBeInstanceOf(TransportError)
-    expect((error as TransportError).describe()).toBe(
+    expect((error as TransportError).logLine()).toBe(
       'StartWorkflowRun failed (gave up after 2 attempts): no complete response within 0.2 s'
     )
   })

@@ -133,7 +133,8 @@ describe('waiting', () => {
     const runId = result.outputs['run-id']
     expect(errorAnnotation(result.stdout)).toMatch(
       new RegExp(
-        `^Stopped waiting after 2s: run ${runId} was last seen IN_PROGRESS\\. The CodeCatalyst run keeps running: the API has no way to stop it\\.`
+        `^Timed out after 2s \\(wait-timeout-seconds\\) waiting for run ${runId}: it was last seen IN_PROGRESS\\. ` +
+          'Raise wait-timeout-seconds to wait longer\\. The CodeCatalyst run keeps running: the API has no way to stop it\\.'
       )
     )
     expect(result.outputs.status).toBe('IN_PROGRESS')
@@ -236,11 +237,9 @@ describe('cancellation', () => {
       })
       expect(Date.now() - signalledAt).toBeLessThan(2000)
       expect(result.code).toBe(1)
-      expect(result.stdout).toContain(
-        `Received ${signal}: the job is being cancelled; stopping the wait.`
-      )
+      expect(result.stdout).toContain(`Received ${signal}: the job is being cancelled; stopping.`)
       expect(errorAnnotation(result.stdout)).toMatch(
-        /^The job was cancelled while waiting: run \S+ was last seen IN_PROGRESS\. The CodeCatalyst run keeps running/
+        /^The job was cancelled while waiting for run \S+: it was last seen IN_PROGRESS\. The CodeCatalyst run keeps running/
       )
       expect(result.outputs.status).toBe('IN_PROGRESS')
       expect(result.summary).toContain('IN_PROGRESS: job cancelled while waiting')

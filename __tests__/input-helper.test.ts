@@ -38,7 +38,23 @@ describe('getSettings', () => {
       clientToken: undefined,
       endpoint: 'https://codecatalyst.global.api.aws',
       maxAttempts: 5,
-      requestTimeoutMs: 15000
+      requestTimeoutMs: 15000,
+      github: { runId: undefined, runAttempt: undefined, job: undefined, action: undefined }
+    })
+  })
+
+  it('reads the GitHub context for the idempotency token from the environment', () => {
+    const env = {
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_JOB: 'deploy',
+      GITHUB_ACTION: 'start'
+    }
+    expect(settings(VALID, env).github).toEqual({
+      runId: '42',
+      runAttempt: '2',
+      job: 'deploy',
+      action: 'start'
     })
   })
 
@@ -63,7 +79,7 @@ describe('getSettings', () => {
       expect.stringMatching(/^No credential: give 'sso-session' \(recommended.*or 'token'/),
       expect.stringMatching(/^Invalid client-token 'a--b'\. Expected 1-64 characters/),
       expect.stringMatching(
-        /^Input 'endpoint' is 'http:\/\/codecatalyst\.example\.com': http is only allowed to a loopback host/
+        /^Input 'endpoint' is 'http:\/\/codecatalyst\.example\.com': http is only allowed to a loopback address/
       ),
       "Input 'max-attempts' is '0'. Expected a whole number from 1 to 10.",
       "Input 'request-timeout-seconds' is 'soon'. Expected a whole number from 1 to 300."
@@ -226,6 +242,12 @@ describe('checkEndpoint', () => {
     ['http://128.0.0.1', /loopback/],
     ['http://127.0.0.1.nip.io', /loopback/],
     ['http://localhost.example.com', /loopback/],
+    // Loopback by name only: @actions/http-client would send it through HTTP_PROXY.
+    ['http://codecatalyst.localhost:8080', /loopback/],
+    ['http://[::ffff:127.0.0.1]', /loopback/],
+    ['http://127.0.0.1:8080\n::warning::x', /whitespace and control characters/],
+    ['https://codecatalyst.global.api.aws\t', /whitespace and control characters/],
+    ['https://codecatalyst.global.api.aws/ x', /whitespace and control characters/],
     ['ftp://127.0.0.1', /not supported/],
     ['codecatalyst.global.api.aws', /absolute URL/],
     ['https://user:pass@codecatalyst.global.api.aws', /credentials/],
@@ -300,7 +322,7 @@ describe('the credential', () => {
       })
     ).toEqual([
       expect.stringMatching(
-        /^Environment variable AWS_ENDPOINT_URL_SSO_OIDC is 'http:\/\/oidc\.example\.com': http is only allowed to a loopback host/
+        /^Environment variable AWS_ENDPOINT_URL_SSO_OIDC is 'http:\/\/oidc\.example\.com': http is only allowed to a loopback address/
       )
     ])
   })

@@ -82,7 +82,7 @@ describe('withRetries', () => {
     expect(r.calls).toBe(3)
     expect(r.result).toBeInstanceOf(ServiceError)
     expect((r.result as ServiceError).attempts).toBe(3)
-    expect((r.result as ServiceError).describe()).toMatch(
+    expect((r.result as ServiceError).logLine()).toMatch(
       /^Op failed \(gave up after 3 attempts\): /
     )
   })

@@ -12,13 +12,15 @@ function harness(steps: Step[], options: Partial<WaitOptions> = {}, pollMs = 0) 
   let now = 0
   let polls = 0
   const pollTimes: number[] = []
+  const deadlines: number[] = []
   const info: string[] = []
   const warnings: string[] = []
   const controller = new AbortController()
   const run = waitForRun(
     {
-      getRun: async () => {
+      getRun: async deadline => {
         pollTimes.push(now)
+        deadlines.push(deadline)
         const step = steps[Math.min(polls++, steps.length - 1)]!
         now += pollMs
         if (step instanceof Error) throw step
@@ -39,7 +41,7 @@ function harness(steps: Step[], options: Partial<WaitOptions> = {}, pollMs = 0) 
     },
     { pollIntervalMs: 10_000, timeoutMs: 60_000, succeedOn: ['SUCCEEDED'], ...options }
   )
-  return { run, info, warnings, pollTimes, controller }
+  return { run, info, warnings, pollTimes, deadlines, controller }
 }
 
 describe('waitForRun', () => {
@@ -108,12 +110,27 @@ describe('waitForRun', () => {
     expect(h.pollTimes).toEqual([0, 10_000, 20_000, 30_000])
   })
 
-  it('times out with the last status seen, polling once more at the deadline', async () => {
+  it('times out on time with the last status seen, every poll bounded by the deadline', async () => {
     const h = harness(['IN_PROGRESS'], { timeoutMs: 25_000 })
     const result = await h.run
     expect(result.outcome).toBe('timed-out')
     expect(result.run?.status).toBe('IN_PROGRESS')
-    expect(h.pollTimes).toEqual([0, 10_000, 20_000, 25_000])
+    expect(result.elapsedMs).toBe(25_000)
+    expect(h.pollTimes).toEqual([0, 10_000, 20_000])
+    expect(h.deadlines).toEqual([25_000, 25_000, 25_000])
+  })
+
+  it('reports a poll cut short by the deadline as a timeout, without a warning', async () => {
+    const hung = new TransportError(
+      'GetWorkflowRun',
+      'ETIMEDOUT',
+      'no complete response within 5 s'
+    )
+    const h = harness([hung], { timeoutMs: 5_000 }, 5_000)
+    const result = await h.run
+    expect(result.outcome).toBe('timed-out')
+    expect(result.elapsedMs).toBe(5_000)
+    expect(h.warnings).toEqual([])
   })
 
   it('keeps waiting through throttling, 5xx and network faults that outlast the retries', async () => {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6444);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3282);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6444:
+/***/ 3282:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28724,7 +28724,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -31339,58 +31339,27 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/client-token.ts
-
-/**
- * The idempotency token for StartWorkflowRun: `gh-<run id>-<attempt>-<digest>`.
- *
- * The same step, executed again in the same attempt, gets the same token (and so the same run);
- * a new attempt, another job, another step or another target gets another one. The run id and attempt
- * stay readable so a person can trace a CodeCatalyst run back to its GitHub run; the digest covers
- * every field in full, so shortening the readable part never makes two tokens collide.
- * The result is at most 51 characters and matches the model's clientToken pattern.
- */
-function deriveClientToken(context) {
-    if (!context.runId)
-        return { token: `local-${(0,external_node_crypto_.randomUUID)()}`, random: true };
-    const fields = [
-        context.runId,
-        context.runAttempt ?? '',
-        context.job ?? '',
-        context.action ?? '',
-        context.space,
-        context.project,
-        context.workflowId.toLowerCase()
-    ];
-    // Length-prefixing makes the encoding unambiguous: no two field lists hash the same input.
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(fields.map(f => `${f.length}:${f}`).join('|'))
-        .digest('hex')
-        .slice(0, 24);
-    const token = [
-        'gh',
-        readable(context.runId, 16),
-        readable(context.runAttempt ?? '1', 6),
-        digest
-    ].join('-');
-    return { token, random: false };
-}
-/** Keeps only letters and digits, at most `max` of them, so the token always fits the model. */
-function readable(value, max) {
-    return value.replace(/[^a-zA-Z0-9]/g, '').slice(0, max) || '0';
-}
-
 ;// CONCATENATED MODULE: ./src/safe-text.ts
-const secrets = new Set();
+/** Every form of every registered secret, longest first, so no longer form is left half-redacted. */
+let secretForms = [];
 /**
- * Registers a secret that text from the network must never show, even when a server echoes it back.
- * The runner masks it too (core.setSecret); this also holds where no runner is watching.
+ * Registers a secret that text from the network must never show, even when a server echoes it back,
+ * in each encoding the action itself produces: as is (headers), JSON-escaped (bodies, and responses quoted
+ * in errors) and percent-encoded (URLs). The runner masks it too (core.setSecret); this also holds where no
+ * runner is watching.
  */
 function registerSecret(secret) {
-    if (secret)
-        secrets.add(secret);
+    if (!secret)
+        return;
+    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+    secretForms = [...new Set([...secretForms, ...forms])].sort((a, b) => b.length - a.length);
+}
+/** Replaces every registered secret, in every form, with ***. Run it before any parsing or slicing. */
+function redact(text) {
+    let redacted = text;
+    for (const form of secretForms)
+        redacted = redacted.split(form).join('***');
+    return redacted;
 }
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 // eslint-disable-next-line no-control-regex
@@ -31410,10 +31379,9 @@ function isBearerToken(value) {
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 function untrusted(text, maxLength = 500) {
-    let flat = text.replace(CONTROL_CHARACTERS, ' ').trim();
-    // Redact before shortening, so no prefix of a secret survives a cut.
-    for (const secret of secrets)
-        flat = flat.split(secret).join('***');
+    // Redact before flattening (a secret may hold what flattening changes) and after it (flattening may
+    // join what was apart), and before shortening, so no prefix of a secret survives a cut.
+    const flat = redact(redact(text).replace(CONTROL_CHARACTERS, ' ').trim());
     return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
 }
 /** Shows a value in a message: quoted, on one line, and shortened if long. */
@@ -31441,7 +31409,7 @@ class ApiError extends Error {
         this.hint = hint;
     }
     /** One line for the log: what failed, and, after retries, how often it was tried. */
-    describe() {
+    logLine() {
         const tries = this.attempts > 1 ? ` (gave up after ${this.attempts} attempts)` : '';
         return `${this.operation} failed${tries}: ${this.message}`;
     }
@@ -31489,6 +31457,10 @@ class TransportError extends ApiError {
         this.code = code;
         this.retry = RETRYABLE_NETWORK_CODES.has(code) ? 'transient' : undefined;
     }
+    /** The job's cancellation cut it short (ECANCELED) or kept it from being sent (ENOTSENT). */
+    get cancelled() {
+        return this.code === 'ECANCELED' || this.code === 'ENOTSENT';
+    }
 }
 /** The service answered 2xx or 3xx, but not with what the model promises. Never retried. */
 class ResponseError extends ApiError {
@@ -31533,14 +31505,18 @@ function hintFor(status, type, hints) {
 function parseErrorType(headers, body) {
     const record = isRecord(body) ? body : {};
     const candidates = [headers['x-amzn-errortype'], record.code, record.__type];
-    const raw = candidates.find((c) => typeof c === 'string' && c.trim() !== '');
-    if (raw === undefined)
+    const found = candidates.find((c) => typeof c === 'string' && c.trim() !== '');
+    if (found === undefined)
         return undefined;
-    const type = raw.split(':')[0].split('#').pop().trim();
+    // Redact before cutting: a secret that holds ':' or '#' must not leave a piece behind.
+    const [beforeColon = ''] = redact(found).split(':');
+    const type = (beforeColon.split('#').pop() ?? '').trim();
     return type ? untrusted(type, 100) : undefined;
 }
 /** Builds the error for a non-2xx response, whatever its body is. */
-function serviceErrorFrom(operation, status, headers, body, hints = CODECATALYST_HINTS) {
+function serviceErrorFrom(operation, status, headers, rawBody, hints = CODECATALYST_HINTS) {
+    // Redact before parsing: whatever is cut out of the body later holds no piece of a secret.
+    const body = redact(rawBody);
     let parsed;
     try {
         parsed = body ? JSON.parse(body) : undefined;
@@ -31574,6 +31550,41 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/** The job's cancellation: the runner sends SIGINT, then SIGTERM, when a job is cancelled. */
+
+/** Listens for SIGINT and SIGTERM for as long as the step runs; `log` says which arrived. */
+function listenForCancel(log) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        log(`Received ${signal}: the job is being cancelled; stopping.`);
+        controller.abort();
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        stop: () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+    };
+}
+/** A sleep that ends early when `signal` aborts. */
+function abortableSleep(signal) {
+    return ms => new Promise(resolve => {
+        if (signal.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+/** Whether `error` is a request that the job's cancellation cut short, or kept from being sent. */
+function isCancelled(error, signal) {
+    return signal.aborted && error instanceof TransportError && error.cancelled;
 }
 
 ;// CONCATENATED MODULE: ./src/retry-helper.ts
@@ -31629,11 +31640,16 @@ async function withRetries(operation, policy, deps, onRetry) {
 const BODY_EXCERPT = 200;
 /** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
 async function callJsonApi(call, deps) {
-    const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, ...http } = call;
-    const request = { ...http, signal: deps.signal };
+    const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, deadline, ...http } = call;
     const { operation } = call;
+    const policy = defaultRetryPolicy(maxAttempts);
+    if (deadline !== undefined)
+        policy.budgetMs = Math.min(policy.budgetMs, deadline - deps.now());
     return withRetries(async () => {
-        const response = await deps.transport(request);
+        const timeoutMs = deadline === undefined ? http.timeoutMs : Math.min(http.timeoutMs, deadline - deps.now());
+        if (timeoutMs <= 0)
+            throw new TransportError(operation, 'ETIMEDOUT', 'its deadline passed before it was sent');
+        const response = await deps.transport({ ...http, timeoutMs, signal: deps.signal });
         if (response.status >= 300 && response.status < 400) {
             const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT);
             throw new ResponseError(operation, `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
@@ -31651,7 +31667,7 @@ async function callJsonApi(call, deps) {
                 : untrusted(response.body, BODY_EXCERPT) || '(empty)';
             throw new ResponseError(operation, `HTTP ${response.status} with a body that is not JSON: ${shown}`);
         }
-    }, defaultRetryPolicy(maxAttempts), deps, ({ error, attempt, maxAttempts, delayMs }) => deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
+    }, policy, deps, ({ error, attempt, maxAttempts, delayMs }) => deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
         `(attempt ${attempt + 1} of ${maxAttempts})`));
 }
 /** Says a success body lacks what the model promises, quoting it unless it may hold credentials. */
@@ -31723,6 +31739,7 @@ const DEFAULT_SUCCEED_ON = 'SUCCEEDED';
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Formatting shared by the log, the outputs and the job summary. */
+
 /** 75_000 -> '1m 15s'. */
 function formatDuration(ms) {
     const seconds = Math.round(ms / 1000);
@@ -31734,6 +31751,16 @@ function formatDuration(ms) {
 /** 2026-11-25T10:00:00Z -> '2026-11-25'. */
 function isoDate(ms) {
     return new Date(ms).toISOString().slice(0, 10);
+}
+/** Whole seconds from a run's start to its end, when both are known. */
+function runDurationSeconds(run) {
+    if (!run?.startTime || !run.endTime)
+        return undefined;
+    return Math.max(0, Math.round((Date.parse(run.endTime) - Date.parse(run.startTime)) / 1000));
+}
+/** The project's workflows page; CodeCatalyst documents no URL for a single run. */
+function workflowsPageUrl(space, project) {
+    return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`;
 }
 
 ;// CONCATENATED MODULE: ./src/sso-oidc-client.ts
@@ -31769,7 +31796,7 @@ class SsoOidcClient {
         this.deps = deps;
     }
     /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
-    async createToken(grant) {
+    async createToken(grant, deadline) {
         const operation = 'CreateToken';
         const body = await callJsonApi({
             operation,
@@ -31785,13 +31812,18 @@ class SsoOidcClient {
             timeoutMs: this.config.requestTimeoutMs,
             maxAttempts: this.config.maxAttempts,
             hints: SSO_OIDC_HINTS,
-            secretResponse: true
+            secretResponse: true,
+            deadline
         }, this.deps);
         // The body holds credentials: an error names what is missing and never quotes it.
         if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
             throw missingFromResponse(operation, 'usable accessToken', body, true);
         const { expiresIn, refreshToken } = body;
-        if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn <= 0)
+        // A year bounds it: an absurd lifetime would never be renewed ahead of time.
+        if (typeof expiresIn !== 'number' ||
+            !Number.isInteger(expiresIn) ||
+            expiresIn <= 0 ||
+            expiresIn > 366 * 86_400)
             throw missingFromResponse(operation, 'valid expiresIn', body, true);
         return {
             accessToken: body.accessToken,
@@ -31834,7 +31866,7 @@ class StaticCredentials {
         return this.value;
     }
     async renew(rejected) {
-        throw new CredentialError(`${rejected.describe()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
+        throw new CredentialError(`${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
             `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
             `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`);
     }
@@ -31859,25 +31891,25 @@ class SsoCredentials {
         this.expiresAt = session.expiresAt ?? 0;
         this.refreshToken = session.refreshToken;
     }
-    async token() {
+    async token(deadline) {
         if (this.accessToken && this.expiresAt - this.deps.now() >= this.refreshWindowMs)
             return this.accessToken;
-        return this.mint();
+        return this.mint(deadline);
     }
-    renew() {
-        return this.mint();
+    renew(_rejected, deadline) {
+        return this.mint(deadline);
     }
     /** One CreateToken at a time: concurrent callers share it. */
-    mint() {
-        this.minting ??= this.createToken().finally(() => (this.minting = undefined));
+    mint(deadline) {
+        this.minting ??= this.createToken(deadline).finally(() => (this.minting = undefined));
         return this.minting;
     }
-    async createToken() {
+    async createToken(deadline) {
         const minted = await this.deps.createToken({
             clientId: this.session.clientId,
             clientSecret: this.session.clientSecret,
             refreshToken: this.refreshToken
-        });
+        }, deadline);
         this.deps.mask(minted.accessToken);
         if (minted.refreshToken) {
             this.deps.mask(minted.refreshToken);
@@ -31924,6 +31956,8 @@ const NAME_PATTERN = /^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$/;
 const NAME_PATTERN_TEXT = "letters and digits, optionally joined by single '-', '_' or '.'";
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const CLIENT_TOKEN_MAX_LENGTH = 64;
+/** ListWorkflows' nextToken is 1-2048 characters (ListWorkflowsRequestNextTokenString). */
+const NEXT_TOKEN_MAX_LENGTH = 2048;
 function isValidName(value) {
     return NAME_PATTERN.test(value);
 }
@@ -31985,9 +32019,9 @@ class CodeCatalystClient {
         };
     }
     /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
-    async getWorkflowRun(ref) {
+    async getWorkflowRun(ref, options = {}) {
         const operation = 'GetWorkflowRun';
-        const body = await this.call(operation, 'GET', `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`);
+        const body = await this.call(operation, 'GET', `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`, undefined, options);
         if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
             throw missingFromResponse(operation, 'status', body);
         }
@@ -32008,23 +32042,29 @@ class CodeCatalystClient {
         if (!isRecord(body) || !Array.isArray(body.items)) {
             throw missingFromResponse(operation, 'items', body);
         }
-        return {
-            items: body.items.map(item => toWorkflow(operation, item)),
-            nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
-        };
+        // What the service controls is bounded before it is kept or sent back.
+        if (body.items.length > MAX_WORKFLOWS_PAGE) {
+            throw new ResponseError(operation, `the service returned ${body.items.length} workflows on one page, more than the ${MAX_WORKFLOWS_PAGE} asked for; stopped paging`);
+        }
+        const next = typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined;
+        if (next !== undefined && next.length > NEXT_TOKEN_MAX_LENGTH) {
+            throw new ResponseError(operation, `the service returned a nextToken of ${next.length} characters; the API takes at most ` +
+                `${NEXT_TOKEN_MAX_LENGTH}, so paging stopped`);
+        }
+        return { items: body.items.map(item => toWorkflow(operation, item)), nextToken: next };
     }
-    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
-    async getWorkflow(ref, maxAttempts) {
+    /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
+    async getWorkflow(ref, options = {}) {
         const operation = 'GetWorkflow';
         const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`;
-        return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts));
+        return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, options));
     }
     /**
      * Sends one operation with the current access token. When CodeCatalyst rejects the token as
      * expired, renews it once and sends the same request once more (a repeated start carries the same
      * clientToken, so it can never start a second run).
      */
-    async call(operation, method, pathAndQuery, body, maxAttempts = this.config.maxAttempts) {
+    async call(operation, method, pathAndQuery, body, { maxAttempts = this.config.maxAttempts, deadline } = {}) {
         const send = (token) => {
             const headers = { authorization: `Bearer ${token}` };
             if (body !== undefined)
@@ -32036,17 +32076,18 @@ class CodeCatalystClient {
                 headers,
                 body,
                 timeoutMs: this.config.requestTimeoutMs,
-                maxAttempts: Math.min(maxAttempts, this.config.maxAttempts)
+                maxAttempts: Math.min(maxAttempts, this.config.maxAttempts),
+                deadline
             }, this.deps);
         };
         const { credentials } = this.deps;
         try {
-            return await send(await credentials.token());
+            return await send(await credentials.token(deadline));
         }
         catch (error) {
             if (!(error instanceof ServiceError) || !isRejectedToken(error))
                 throw error;
-            return send(await credentials.renew(error));
+            return send(await credentials.renew(error, deadline));
         }
     }
 }
@@ -32067,7 +32108,8 @@ function toWorkflow(operation, item) {
 /** A model timestamp (RFC 3339, or epoch seconds from some encoders) as ISO 8601; undefined if absent. */
 function timestamp(value) {
     const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+    // Outside ±8.64e15 ms a Date is invalid, and toISOString would throw: unknown, not a crash.
+    return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
 }
 function projectPath(ref) {
     return `/v1/spaces/${encodeLabel(ref.space)}/projects/${encodeLabel(ref.project)}`;
@@ -32079,7 +32121,10 @@ function projectPath(ref) {
 
 /** Larger responses are refused: no page of the operations used comes near this. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-/** Gives each request its own abort signal; @actions/http-client passes the options to node:http. */
+/**
+ * Gives each request its own abort signal, and unbrackets an IPv6 literal ([::1] would otherwise reach DNS);
+ * @actions/http-client passes the options to node:http.
+ */
 class DeadlineHandler {
     signal;
     constructor(signal) {
@@ -32087,6 +32132,9 @@ class DeadlineHandler {
     }
     prepareRequest(options) {
         options.signal = this.signal;
+        const host = options.host ?? undefined;
+        if (host?.startsWith('[') && host.endsWith(']'))
+            options.host = host.slice(1, -1);
     }
     canHandleAuthentication() {
         return false;
@@ -32103,7 +32151,11 @@ class DeadlineHandler {
 function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
     return async (request) => {
         if (request.signal?.aborted)
-            throw cancelled(request.operation);
+            throw cancelled(request.operation, false);
+        // Settings allow http only to hosts the client never proxies; this holds the line if that ever changes.
+        if (request.url.startsWith('http:') && lib_getProxyUrl(request.url)) {
+            throw new TransportError(request.operation, 'EPLAINPROXY', 'refused to send a credential over plain http through a proxy; use an https endpoint');
+        }
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), request.timeoutMs);
         const signal = request.signal
@@ -32124,7 +32176,7 @@ function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
             if (error instanceof TransportError)
                 throw error;
             if (request.signal?.aborted)
-                throw cancelled(request.operation);
+                throw cancelled(request.operation, true);
             if (controller.signal.aborted) {
                 throw new TransportError(request.operation, 'ETIMEDOUT', `no complete response within ${request.timeoutMs / 1000} s`);
             }
@@ -32135,8 +32187,11 @@ function createHttpTransport(userAgent, maxBytes = MAX_RESPONSE_BYTES) {
         }
     };
 }
-function cancelled(operation) {
-    return new TransportError(operation, 'ECANCELED', 'cancelled');
+/** The job was cancelled: ECANCELED once the request was sent, ENOTSENT before. */
+function cancelled(operation, sent) {
+    return sent
+        ? new TransportError(operation, 'ECANCELED', 'cancelled while in flight')
+        : new TransportError(operation, 'ENOTSENT', 'cancelled before it was sent');
 }
 async function readLimited(stream, maxBytes, operation) {
     const chunks = [];
@@ -32291,7 +32346,319 @@ function registrationWarning(session, now, days) {
         LOGIN_HINT);
 }
 
+;// CONCATENATED MODULE: ./src/clients.ts
+/** Builds the CodeCatalyst client for the settings: transport, retries, credentials, wired to the runner. */
+
+
+
+
+
+
+
+
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`;
+/** Masks a secret in the runner's log and redacts it from any text that comes from the network. */
+function maskSecret(secret) {
+    core_setSecret(secret);
+    registerSecret(secret);
+}
+/** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
+function connect(settings, signal) {
+    const deps = {
+        transport: createHttpTransport(USER_AGENT),
+        sleep: abortableSleep(signal),
+        random: Math.random,
+        now: Date.now,
+        log: line => info(line),
+        signal
+    };
+    const { credential } = settings;
+    info(describeCredential(credential));
+    if (credential.kind === 'sso-session') {
+        const warning = registrationWarning(credential.session, Date.now(), REGISTRATION_WARNING_DAYS);
+        if (warning)
+            core_warning(warning, { title: 'CodeCatalyst SSO session ends soon' });
+    }
+    const credentials = createCredentials(credential, settings, {
+        ...deps,
+        mask: maskSecret,
+        info: line => info(line)
+    });
+    return new CodeCatalystClient(settings, { ...deps, credentials });
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+
+/**
+ * Polls the run until it finishes, the timeout passes or the job is cancelled.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval;
+ * each poll, retries included, must be over by the timeout, so the wait ends on time.
+ * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
+ * any other error (403, 404, a malformed answer) ends it by being thrown.
+ */
+async function waitForRun(deps, options) {
+    const started = deps.now();
+    const deadline = started + options.timeoutMs;
+    const timeline = [];
+    const warned = new Set();
+    let run;
+    const result = (outcome) => ({
+        outcome,
+        run,
+        timeline,
+        elapsedMs: deps.now() - started
+    });
+    for (;;) {
+        if (deps.signal.aborted)
+            return result('cancelled');
+        const pollStarted = deps.now();
+        try {
+            run = await deps.getRun(deadline);
+            const elapsedMs = deps.now() - started;
+            if (timeline.at(-1)?.status !== run.status) {
+                timeline.push({ status: run.status, elapsedMs });
+                deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`);
+            }
+            if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
+                warned.add(run.status);
+                deps.warning(`The run has status ${run.status}, which this action does not know; it is treated as still running.`);
+            }
+            if (isFinished(run.status)) {
+                return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed');
+            }
+        }
+        catch (error) {
+            if (deps.signal.aborted)
+                return result('cancelled');
+            if (!(error instanceof ApiError) || !error.retry)
+                throw error;
+            if (deps.now() >= deadline)
+                return result('timed-out');
+            deps.warning(`${error.logLine()}. Still waiting: polling goes on until the timeout.`);
+        }
+        const nextPoll = pollStarted + options.pollIntervalMs;
+        await deps.sleep(Math.max(0, Math.min(nextPoll, deadline) - deps.now()));
+        if (deps.signal.aborted)
+            return result('cancelled');
+        if (nextPoll >= deadline)
+            return result('timed-out');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/workflow-resolver.ts
+
+
+
+/** At most this many workflows are listed in a message. */
+const LIST_LIMIT = 20;
+/** Following nextToken stops here: 100 pages of 100 workflows. */
+const MAX_PAGES = 100;
+/** The named workflow cannot be started; the message says why and what to do. */
+class WorkflowError extends Error {
+    name = 'WorkflowError';
+}
+/** Every workflow of the project, following nextToken through every page. */
+async function listAllWorkflows(client, ref) {
+    const workflows = [];
+    const seen = new Set();
+    let nextToken;
+    for (let page = 0; page < MAX_PAGES; page++) {
+        const result = await client.listWorkflows(ref, nextToken);
+        workflows.push(...result.items);
+        if (!result.nextToken)
+            return workflows;
+        if (seen.has(result.nextToken)) {
+            throw new ResponseError('ListWorkflows', 'the service returned the same nextToken twice; stopped paging');
+        }
+        seen.add(result.nextToken);
+        nextToken = result.nextToken;
+    }
+    throw new WorkflowError(`${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`);
+}
+/** The one workflow with exactly this name, or a WorkflowError that lists what exists. */
+async function resolveWorkflowName(client, ref, name) {
+    const workflows = await listAllWorkflows(client, ref);
+    const matches = workflows.filter(w => w.name === name);
+    if (matches.length === 1)
+        return matches[0];
+    const where = `${ref.space}/${ref.project}`;
+    if (matches.length === 0) {
+        const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase());
+        const didYouMean = similar.length
+            ? ` Names are case-sensitive: did you mean ${similar.map(w => quote(w.name)).join(' or ')}?`
+            : '';
+        const existing = workflows.length
+            ? ` Its workflows: ${formatWorkflowList(workflows)}.`
+            : ' The project has no workflows.';
+        throw new WorkflowError(`No workflow is named ${quote(name)} in ${where}.${didYouMean}${existing}`);
+    }
+    const listed = matches.map(w => `${w.id} (repository ${w.sourceRepositoryName ?? '?'}, branch ${w.sourceBranchName ?? '?'}` +
+        `${w.definitionPath ? `, ${w.definitionPath}` : ''})`);
+    throw new WorkflowError(`${matches.length} workflows are named ${quote(name)} in ${where}: ${listed.join('; ')}. ` +
+        `Use '${Inputs.WorkflowId}' to choose one.`);
+}
+/**
+ * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
+ * so that a read never blocks a start (the start then reports its own error). One attempt only: a
+ * failure costs just the name and the early INVALID check, while retrying a hang would double how long
+ * an unreachable endpoint takes to fail.
+ */
+async function readWorkflow(client, ref, workflowId, debug) {
+    try {
+        return await client.getWorkflow({ ...ref, workflowId }, { maxAttempts: 1 });
+    }
+    catch (error) {
+        // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken), or a cancel,
+        // ends the step.
+        const cancelled = error instanceof TransportError && error.cancelled;
+        if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow' || cancelled)
+            throw error;
+        debug(`Could not read workflow ${workflowId} before starting it: ${error.logLine()}`);
+        return undefined;
+    }
+}
+/** Refuses a run (given by run-id) that belongs to another workflow than the one the inputs name. */
+function checkRunOf(run, workflow) {
+    if (run.workflowId.toLowerCase() === workflow.id.toLowerCase())
+        return;
+    const given = workflow.details
+        ? `workflow ${quote(workflow.details.name)} (${workflow.id})`
+        : `workflow ${workflow.id}`;
+    throw new WorkflowError(`Run ${run.id} belongs to workflow ${run.workflowId}, not to ${given}. ` +
+        `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowName} and ${Inputs.WorkflowId} empty.`);
+}
+/** Refuses a workflow whose definition CodeCatalyst marks INVALID, before any start. */
+function checkRunnable(workflow) {
+    if (workflow.status !== 'INVALID')
+        return;
+    const source = workflow.sourceRepositoryName
+        ? ` in repository ${workflow.sourceRepositoryName}${workflow.sourceBranchName ? `, branch ${workflow.sourceBranchName}` : ''}`
+        : '';
+    throw new WorkflowError(`Workflow ${quote(workflow.name)} (${workflow.id}) has an invalid definition, so CodeCatalyst cannot run it. ` +
+        `Fix ${workflow.definitionPath ?? 'its definition file'}${source}, or see the errors on the workflow in the console.`);
+}
+/**
+ * After a ResourceNotFoundException on a start by id: says whether the workflow id or the
+ * space/project is wrong. Never throws; the caller keeps the original error.
+ */
+async function explainNotFound(client, ref) {
+    try {
+        const page = await client.listWorkflows(ref);
+        if (page.items.length === 0) {
+            return `The project ${ref.space}/${ref.project} exists, but has no workflows.`;
+        }
+        return (`The project ${ref.space}/${ref.project} exists, so the workflow id is the part that is wrong. ` +
+            `Its workflows: ${formatWorkflowList(page.items, page.nextToken !== undefined)}.`);
+    }
+    catch (error) {
+        if (error instanceof ServiceError && (error.status === 404 || error.status === 403)) {
+            return (`The space '${ref.space}' or the project '${ref.project}' was not found, or is not visible to this token: ` +
+                "check both names (they are case-sensitive) and that the token's user is a member of the project.");
+        }
+        const why = error instanceof ApiError ? error.logLine() : String(error);
+        return `(Listing the project's workflows to say more failed too: ${why})`;
+    }
+}
+function formatWorkflowList(workflows, more = false) {
+    const shown = workflows.slice(0, LIST_LIMIT).map(w => `${w.name} (${w.id})`);
+    const rest = workflows.length - shown.length;
+    return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : more ? ', and more' : '');
+}
+/** Resolves a name to its workflow (failing with what exists), or reads an id's details on a best-effort basis. */
+async function identifyWorkflow(client, ref, workflow, debug) {
+    if ('name' in workflow) {
+        const details = await resolveWorkflowName(client, ref, workflow.name);
+        return { id: details.id, details, givenBy: 'name' };
+    }
+    return {
+        id: workflow.id,
+        details: await readWorkflow(client, ref, workflow.id, debug),
+        givenBy: 'id'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/follow-run.ts
+/** Following a run to its end: polls on the client, bounded by the wait's deadline. */
+
+
+
+
+
+async function followRun(client, settings, wait, runId, workflow, signal) {
+    info(`Waiting for run ${runId} to finish: a status check every ${wait.pollIntervalMs / 1000} s, ` +
+        `for at most ${formatDuration(wait.timeoutMs)}; success is ${wait.succeedOn.join(' or ')}.`);
+    const ref = { space: settings.space, project: settings.project, runId };
+    return waitForRun({
+        getRun: async (deadline) => {
+            const run = await client.getWorkflowRun(ref, { deadline });
+            if (workflow)
+                checkRunOf(run, workflow);
+            return run;
+        },
+        now: Date.now,
+        sleep: abortableSleep(signal),
+        signal,
+        info: line => info(line),
+        warning: line => core_warning(line)
+    }, wait);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/client-token.ts
+
+/** Reads the GitHub context from the runner's environment. */
+function gitHubContext(env) {
+    return {
+        runId: env.GITHUB_RUN_ID,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        job: env.GITHUB_JOB,
+        action: env.GITHUB_ACTION
+    };
+}
+/**
+ * The idempotency token for StartWorkflowRun: `gh-<run id>-<attempt>-<digest>`.
+ *
+ * The same step, executed again in the same attempt, gets the same token (and so the same run);
+ * a new attempt, another job, another step or another target gets another one. The run id and attempt
+ * stay readable so a person can trace a CodeCatalyst run back to its GitHub run; the digest covers
+ * every field in full, so shortening the readable part never makes two tokens collide.
+ * The result is at most 51 characters and matches the model's clientToken pattern.
+ */
+function deriveClientToken(context) {
+    if (!context.runId)
+        return { token: `local-${(0,external_node_crypto_.randomUUID)()}`, random: true };
+    const fields = [
+        context.runId,
+        context.runAttempt ?? '',
+        context.job ?? '',
+        context.action ?? '',
+        context.space,
+        context.project,
+        context.workflowId.toLowerCase()
+    ];
+    // Length-prefixing makes the encoding unambiguous: no two field lists hash the same input.
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(fields.map(f => `${f.length}:${f}`).join('|'))
+        .digest('hex')
+        .slice(0, 24);
+    const token = [
+        'gh',
+        readable(context.runId, 16),
+        readable(context.runAttempt ?? '1', 6),
+        digest
+    ].join('-');
+    return { token, random: false };
+}
+/** Keeps only letters and digits, at most `max` of them, so the token always fits the model. */
+function readable(value, max) {
+    return value.replace(/[^a-zA-Z0-9]/g, '').slice(0, max) || '0';
+}
+
 ;// CONCATENATED MODULE: ./src/input-helper.ts
+
 
 
 
@@ -32367,7 +32734,8 @@ function getSettings(read, env, now = Date.now()) {
         clientToken,
         endpoint,
         maxAttempts,
-        requestTimeoutMs: requestTimeoutSeconds * 1000
+        requestTimeoutMs: requestTimeoutSeconds * 1000,
+        github: gitHubContext(env)
     };
 }
 const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666';
@@ -32473,6 +32841,9 @@ function readEndpoint(candidates, fallback, problems) {
 }
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */
 function checkEndpoint(value) {
+    // The URL parser drops tabs and line breaks silently; the raw value must not differ from what is used.
+    if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value))
+        return 'whitespace and control characters are not allowed.';
     let url;
     try {
         url = new URL(value);
@@ -32489,37 +32860,172 @@ function checkEndpoint(value) {
     if (url.protocol === 'http:') {
         return isLoopback(url.hostname)
             ? undefined
-            : 'http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https, ' +
-                'so the bearer token never crosses a network in clear text.';
+            : 'http is only allowed to a loopback address (127.0.0.0/8, [::1] or localhost), which the ' +
+                'transport always reaches directly, never through a proxy; use https, so no credential ever ' +
+                'crosses a network in clear text.';
     }
     return `the scheme ${url.protocol} is not supported; use https.`;
 }
+/**
+ * A host that is on this machine and that @actions/http-client always reaches directly, whatever
+ * HTTP_PROXY and NO_PROXY say: `localhost`, an IPv4 address in 127.0.0.0/8, or [::1] (hostname as the
+ * URL parser gives it). Names such as x.localhost are not: the client sends them to a configured proxy.
+ */
 function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const host = hostname.toLowerCase();
     return (host === 'localhost' ||
-        host.endsWith('.localhost') ||
-        host === '::1' ||
+        host === '[::1]' ||
         /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host));
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/** What the step says at its end: why it failed, in words that say what to do. */
+
+
+
+
+/** Why the wait fails the step, or undefined when the run succeeded. */
+function waitFailure(result, settings, wait, runId) {
+    const page = workflowsPageUrl(settings.space, settings.project);
+    const status = result.run?.status ?? 'unknown';
+    const lastSeen = result.run ? `it was last seen ${status}` : 'its status could not be read';
+    const continues = 'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
+        `Follow it at ${page}, or wait for it later with ${Inputs.RunId}: ${runId}.`;
+    switch (result.outcome) {
+        case 'succeeded':
+            return undefined;
+        case 'failed':
+            return (`CodeCatalyst workflow run ${runId} finished with status ${status}, which is not ` +
+                `${wait.succeedOn.join(' or ')}. See the run at ${page}.`);
+        case 'timed-out':
+            return (`Timed out after ${formatDuration(wait.timeoutMs)} (${Inputs.WaitTimeoutSeconds}) waiting for run ` +
+                `${runId}: ${lastSeen}. Raise ${Inputs.WaitTimeoutSeconds} to wait longer. ${continues}`);
+        case 'cancelled':
+            return `The job was cancelled while waiting for run ${runId}: ${lastSeen}. ${continues}`;
+    }
+}
+/** Why the step failed, from the error that ended it; a cancel says what is known of the run. */
+function failureFrom(error, signal, clientToken) {
+    if (isCancelled(error, signal)) {
+        const operation = error instanceof ApiError ? error.operation : 'a request';
+        // A start may have committed if any attempt of it was sent: only a first attempt never sent is safe to rule out.
+        const neverSent = error instanceof TransportError && error.code === 'ENOTSENT' && error.attempts === 1;
+        if (operation === 'StartWorkflowRun' && clientToken && !neverSent) {
+            const message = `The job was cancelled while StartWorkflowRun was in flight: the run may or may not have started. ` +
+                `Running this step again in the same workflow attempt is safe: it sends the same clientToken ` +
+                `(${clientToken}), so CodeCatalyst returns that run instead of starting another. ` +
+                'A re-run of the workflow is a new attempt, and starts a new run.';
+            return { message, startUnknown: true };
+        }
+        const message = neverSent
+            ? `The job was cancelled before ${operation} was sent; no run was started.`
+            : `The job was cancelled while ${operation} was in flight, before any run was started.`;
+        return { message, startUnknown: false };
+    }
+    return { message: errorText(error), startUnknown: false };
+}
+function errorText(error) {
+    if (error instanceof ApiError)
+        return error.logLine();
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+/** The step's outputs, set as soon as each is known, so later steps have them even if a wait fails. */
+
+
+
+function setWorkflowOutputs(workflow) {
+    setOutput(Outputs.WorkflowId, workflow.id);
+    if (workflow.details?.name)
+        setOutput(Outputs.WorkflowName, workflow.details.name);
+}
+function setRunOutputs(runId, clientToken) {
+    setOutput(Outputs.RunId, runId);
+    if (clientToken)
+        setClientTokenOutput(clientToken);
+}
+/** Alone when a start was cut short: the token identifies the run it may have started. */
+function setClientTokenOutput(clientToken) {
+    setOutput(Outputs.ClientToken, clientToken);
+}
+/** Status, times and duration as last seen; the workflow id too when only the run named it. */
+function setWaitOutputs(result, workflowKnown) {
+    const { run } = result;
+    if (!run)
+        return;
+    setOutput(Outputs.Status, run.status);
+    if (run.startTime)
+        setOutput(Outputs.StartTime, run.startTime);
+    if (run.endTime)
+        setOutput(Outputs.EndTime, run.endTime);
+    const duration = runDurationSeconds(run);
+    if (duration !== undefined)
+        setOutput(Outputs.DurationSeconds, String(duration));
+    if (!workflowKnown && run.workflowId)
+        setOutput(Outputs.WorkflowId, run.workflowId);
+}
+
+;// CONCATENATED MODULE: ./src/start-run.ts
+/** Starting a run: the idempotency token, the start request, and which part is wrong when it is refused. */
+
+
+
+
+/** The `client-token` input, or one derived from where this step runs (random outside GitHub Actions). */
+function clientTokenFor(settings, workflowId) {
+    if (settings.clientToken)
+        return settings.clientToken;
+    const { token, random } = deriveClientToken({
+        ...settings.github,
+        space: settings.space,
+        project: settings.project,
+        workflowId
+    });
+    if (random) {
+        notice(`GITHUB_RUN_ID is not set, so this is not a GitHub Actions run: using the random client token ${token}. ` +
+            'Retries of this process are idempotent; another process starts another run.');
+    }
+    return token;
+}
+/** Starts a run of `workflow` with `clientToken`; returns the run id. */
+async function startRun(client, settings, workflow, clientToken) {
+    if (workflow.details)
+        checkRunnable(workflow.details);
+    const ref = { space: settings.space, project: settings.project };
+    const name = workflow.details ? ` (${workflow.details.name})` : '';
+    info(`Starting workflow ${workflow.id}${name} in ${ref.space}/${ref.project} ` +
+        `(client token ${clientToken}) at ${settings.endpoint}`);
+    try {
+        const { id } = await client.startWorkflowRun({ ...ref, workflowId: workflow.id, clientToken });
+        notice(`Started CodeCatalyst workflow run ${id}`, { title: 'CodeCatalyst run started' });
+        return id;
+    }
+    catch (error) {
+        // Given by id, say which of space, project and workflow is wrong, the service's error first.
+        if (workflow.givenBy === 'id' &&
+            error instanceof ServiceError &&
+            error.type === 'ResourceNotFoundException') {
+            throw new Error(`${error.logLine()}\n${await explainNotFound(client, ref)}`, { cause: error });
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
-
 /** Escapes text for the HTML that the job summary is rendered from. */
 function escapeHtml(text) {
-    return text.replace(/[&<>"'|]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' })[c]);
-}
-/** The project's workflows page; CodeCatalyst documents no URL for a single run. */
-function workflowsPageUrl(space, project) {
-    return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`;
-}
-/** Seconds from the run's start to its end, when both are known. */
-function runDurationSeconds(wait) {
-    const { startTime, endTime } = wait?.run ?? {};
-    if (!startTime || !endTime)
-        return undefined;
-    return Math.max(0, Math.round((Date.parse(endTime) - Date.parse(startTime)) / 1000));
+    const entities = {
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;',
+        '|': '&#124;'
+    };
+    return text.replace(/[&<>"'|]/g, c => entities[c] ?? c);
 }
 function heading(report) {
     const status = report.wait?.run?.status;
@@ -32532,6 +33038,8 @@ function heading(report) {
         case 'cancelled':
             return `CodeCatalyst workflow run ${status ?? 'unknown'}: job cancelled while waiting`;
     }
+    if (report.startUnknown)
+        return 'CodeCatalyst workflow run: start cancelled in flight';
     if (report.failure)
         return report.runId
             ? 'CodeCatalyst workflow run: failed'
@@ -32539,14 +33047,14 @@ function heading(report) {
     return 'CodeCatalyst workflow run started';
 }
 async function writeSummary(report) {
-    const duration = runDurationSeconds(report.wait);
     const run = report.wait?.run;
+    const duration = runDurationSeconds(run);
     const rows = [
         ['Space', report.space],
         ['Project', report.project],
-        ['Workflow', report.workflowName],
-        ['Workflow id', report.workflowId ?? run?.workflowId],
-        ['Run id', report.runId ?? '(not started)'],
+        ['Workflow', report.workflow?.details?.name],
+        ['Workflow id', report.workflow?.id ?? run?.workflowId],
+        ['Run id', report.runId ?? (report.startUnknown ? '(unknown)' : '(not started)')],
         ['Client token', report.clientToken],
         ['Status', run?.status],
         ['Started', run?.startTime],
@@ -32558,7 +33066,7 @@ async function writeSummary(report) {
             { data: 'Field', header: true },
             { data: 'Value', header: true }
         ],
-        ...rows.filter(([, v]) => v).map(([k, v]) => [k, `<code>${escapeHtml(v)}</code>`])
+        ...rows.flatMap(([k, v]) => (v ? [[k, `<code>${escapeHtml(v)}</code>`]] : []))
     ]);
     if (report.failure)
         summary.addRaw(`<p><strong>Failure:</strong> ${escapeHtml(report.failure)}</p>`, true);
@@ -32575,177 +33083,6 @@ async function writeSummary(report) {
     await summary.write();
 }
 
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-
-/**
- * Polls the run until it finishes, the timeout passes or the job is cancelled.
- * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
- * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
- * any other error (403, 404, a malformed answer) ends it by being thrown.
- */
-async function waitForRun(deps, options) {
-    const started = deps.now();
-    const deadline = started + options.timeoutMs;
-    const timeline = [];
-    const warned = new Set();
-    let run;
-    const result = (outcome) => ({
-        outcome,
-        run,
-        timeline,
-        elapsedMs: deps.now() - started
-    });
-    for (;;) {
-        if (deps.signal.aborted)
-            return result('cancelled');
-        const pollStarted = deps.now();
-        try {
-            run = await deps.getRun();
-            const elapsedMs = deps.now() - started;
-            if (timeline.at(-1)?.status !== run.status) {
-                timeline.push({ status: run.status, elapsedMs });
-                deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`);
-            }
-            if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
-                warned.add(run.status);
-                deps.warning(`The run has status ${run.status}, which this action does not know; it is treated as still running.`);
-            }
-            if (isFinished(run.status)) {
-                return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed');
-            }
-        }
-        catch (error) {
-            if (deps.signal.aborted)
-                return result('cancelled');
-            if (!(error instanceof ApiError) || !error.retry)
-                throw error;
-            deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`);
-        }
-        const now = deps.now();
-        if (now >= deadline)
-            return result('timed-out');
-        await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/workflow-resolver.ts
-
-
-
-/** At most this many workflows are listed in a message. */
-const LIST_LIMIT = 20;
-/** Following nextToken stops here: 100 pages of 100 workflows. */
-const MAX_PAGES = 100;
-/** The named workflow cannot be started; the message says why and what to do. */
-class WorkflowError extends Error {
-    name = 'WorkflowError';
-}
-/** Every workflow of the project, following nextToken through every page. */
-async function listAllWorkflows(client, ref) {
-    const workflows = [];
-    const seen = new Set();
-    let nextToken;
-    for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await client.listWorkflows(ref, nextToken);
-        workflows.push(...result.items);
-        if (!result.nextToken)
-            return workflows;
-        if (seen.has(result.nextToken)) {
-            throw new ResponseError('ListWorkflows', 'the service returned the same nextToken twice; stopped paging');
-        }
-        seen.add(result.nextToken);
-        nextToken = result.nextToken;
-    }
-    throw new WorkflowError(`${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`);
-}
-/** The one workflow with exactly this name, or a WorkflowError that lists what exists. */
-async function resolveWorkflowName(client, ref, name) {
-    const workflows = await listAllWorkflows(client, ref);
-    const matches = workflows.filter(w => w.name === name);
-    if (matches.length === 1)
-        return matches[0];
-    const where = `${ref.space}/${ref.project}`;
-    if (matches.length === 0) {
-        const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase());
-        const didYouMean = similar.length
-            ? ` Names are case-sensitive: did you mean ${similar.map(w => quote(w.name)).join(' or ')}?`
-            : '';
-        const existing = workflows.length
-            ? ` Its workflows: ${describeWorkflows(workflows)}.`
-            : ' The project has no workflows.';
-        throw new WorkflowError(`No workflow is named ${quote(name)} in ${where}.${didYouMean}${existing}`);
-    }
-    const listed = matches.map(w => `${w.id} (repository ${w.sourceRepositoryName ?? '?'}, branch ${w.sourceBranchName ?? '?'}` +
-        `${w.definitionPath ? `, ${w.definitionPath}` : ''})`);
-    throw new WorkflowError(`${matches.length} workflows are named ${quote(name)} in ${where}: ${listed.join('; ')}. ` +
-        `Use '${Inputs.WorkflowId}' to choose one.`);
-}
-/**
- * The workflow behind an id, for its name and definition status; undefined when it cannot be read,
- * so that a read never blocks a start (the start then reports its own error). One attempt only: a
- * failure costs just the name and the early INVALID check, while retrying a hang would double how long
- * an unreachable endpoint takes to fail.
- */
-async function describeWorkflow(client, ref, workflowId, debug) {
-    try {
-        return await client.getWorkflow({ ...ref, workflowId }, 1);
-    }
-    catch (error) {
-        // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken) ends the step.
-        if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow')
-            throw error;
-        debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`);
-        return undefined;
-    }
-}
-/** Refuses a workflow whose definition CodeCatalyst marks INVALID, before any start. */
-function checkRunnable(workflow) {
-    if (workflow.status !== 'INVALID')
-        return;
-    const source = workflow.sourceRepositoryName
-        ? ` in repository ${workflow.sourceRepositoryName}${workflow.sourceBranchName ? `, branch ${workflow.sourceBranchName}` : ''}`
-        : '';
-    throw new WorkflowError(`Workflow ${quote(workflow.name)} (${workflow.id}) has an invalid definition, so CodeCatalyst cannot run it. ` +
-        `Fix ${workflow.definitionPath ?? 'its definition file'}${source}, or see the errors on the workflow in the console.`);
-}
-/**
- * After a ResourceNotFoundException on a start by id: says whether the workflow id or the
- * space/project is wrong. Never throws; the caller keeps the original error.
- */
-async function explainNotFound(client, ref) {
-    try {
-        const page = await client.listWorkflows(ref);
-        if (page.items.length === 0) {
-            return `The project ${ref.space}/${ref.project} exists, but has no workflows.`;
-        }
-        return (`The project ${ref.space}/${ref.project} exists, so the workflow id is the part that is wrong. ` +
-            `Its workflows: ${describeWorkflows(page.items, page.nextToken !== undefined)}.`);
-    }
-    catch (error) {
-        if (error instanceof ServiceError && (error.status === 404 || error.status === 403)) {
-            return (`The space '${ref.space}' or the project '${ref.project}' was not found, or is not visible to this token: ` +
-                "check both names (they are case-sensitive) and that the token's user is a member of the project.");
-        }
-        const why = error instanceof ApiError ? error.describe() : String(error);
-        return `(Listing the project's workflows to say more failed too: ${why})`;
-    }
-}
-function describeWorkflows(workflows, more = false) {
-    const shown = workflows.slice(0, LIST_LIMIT).map(w => `${w.name} (${w.id})`);
-    const rest = workflows.length - shown.length;
-    return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : more ? ', and more' : '');
-}
-/** Resolves a name to its workflow (failing with what exists), or describes an id on a best-effort basis. */
-async function identifyWorkflow(client, ref, workflow, debug) {
-    if ('name' in workflow) {
-        const details = await resolveWorkflowName(client, ref, workflow.name);
-        return { id: details.id, details };
-    }
-    return { id: workflow.id, details: await describeWorkflow(client, ref, workflow.id, debug) };
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -32757,14 +33094,9 @@ async function identifyWorkflow(client, ref, workflow, debug) {
 
 
 
-
-
-
-
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`;
+/** inputs → settings → workflow → start (or an existing run) → wait → outputs and summary. */
 async function run() {
     const read = (name) => getInput(name);
-    // Mask every secret before anything else can print it.
     for (const secret of secretsIn(read, process.env))
         maskSecret(secret);
     let settings;
@@ -32775,205 +33107,44 @@ async function run() {
         setFailed(errorText(error));
         return;
     }
-    const cancellation = new AbortController();
-    const apiDeps = {
-        transport: createHttpTransport(USER_AGENT),
-        sleep: abortableSleep(cancellation.signal),
-        random: Math.random,
-        now: Date.now,
-        log: (line) => info(line),
-        signal: cancellation.signal
-    };
-    info(describeCredential(settings.credential));
-    if (settings.credential.kind === 'sso-session') {
-        const warning = registrationWarning(settings.credential.session, Date.now(), REGISTRATION_WARNING_DAYS);
-        if (warning)
-            core_warning(warning, { title: 'CodeCatalyst SSO session ends soon' });
-    }
-    const credentials = createCredentials(settings.credential, settings, {
-        ...apiDeps,
-        mask: maskSecret,
-        info: line => info(line)
-    });
-    const client = new CodeCatalystClient(settings, { ...apiDeps, credentials });
-    const project = { space: settings.space, project: settings.project };
-    const report = { ...project };
-    const debug = (line) => core_debug(line);
+    const cancel = listenForCancel(line => info(line));
+    const client = connect(settings, cancel.signal);
+    const { target, wait } = settings;
+    const report = { space: settings.space, project: settings.project };
     try {
-        const { target } = settings;
-        let runId;
-        if (target.kind === 'start') {
-            const workflow = await identifyWorkflow(client, project, target.workflow, debug);
-            describeWorkflowIn(report, workflow);
-            runId = await startRun(client, settings, workflow, 'id' in target.workflow, report);
+        if (target.workflow) {
+            report.workflow = await identifyWorkflow(client, settings, target.workflow, core_debug);
+            setWorkflowOutputs(report.workflow);
         }
-        else {
-            if (target.workflow)
-                describeWorkflowIn(report, await identifyWorkflow(client, project, target.workflow, debug));
-            runId = target.runId;
+        if (target.kind === 'start' && report.workflow) {
+            report.clientToken = clientTokenFor(settings, report.workflow.id);
+            report.runId = await startRun(client, settings, report.workflow, report.clientToken);
         }
-        report.runId = runId;
-        setOutput(Outputs.RunId, runId);
-        if (settings.wait) {
-            report.failure = await waitForResult(client, settings, settings.wait, runId, report, cancellation);
+        else if (target.kind === 'existing')
+            report.runId = target.runId;
+        if (report.runId)
+            setRunOutputs(report.runId, report.clientToken);
+        if (wait && report.runId) {
+            report.wait = await followRun(client, settings, wait, report.runId, report.workflow, cancel.signal);
+            setWaitOutputs(report.wait, report.workflow !== undefined);
+            report.failure = waitFailure(report.wait, settings, wait, report.runId);
         }
     }
     catch (error) {
-        report.failure = errorText(error);
+        const failure = failureFrom(error, cancel.signal, report.clientToken);
+        report.failure = failure.message;
+        report.startUnknown = failure.startUnknown;
+        if (failure.startUnknown && report.clientToken)
+            setClientTokenOutput(report.clientToken);
+    }
+    finally {
+        cancel.stop();
     }
     if (report.failure)
         setFailed(report.failure);
+    else if (report.wait)
+        info(`Run ${report.runId} finished with status ${report.wait.run?.status}.`);
     await writeSummary(report).catch((error) => core_warning(`Could not write the job summary: ${errorText(error)}`));
-}
-function describeWorkflowIn(report, workflow) {
-    report.workflowId = workflow.id;
-    report.workflowName = workflow.details?.name;
-    setOutput(Outputs.WorkflowId, workflow.id);
-    if (report.workflowName)
-        setOutput(Outputs.WorkflowName, report.workflowName);
-}
-/** Starts the run and sets the start outputs at once, so later steps have them even if a wait fails. */
-async function startRun(client, settings, workflow, givenById, report) {
-    if (workflow.details)
-        checkRunnable(workflow.details);
-    const clientToken = settings.clientToken ?? deriveToken(settings, workflow.id);
-    report.clientToken = clientToken;
-    const project = { space: settings.space, project: settings.project };
-    const name = workflow.details ? ` (${workflow.details.name})` : '';
-    info(`Starting workflow ${workflow.id}${name} in ${settings.space}/${settings.project} ` +
-        `(client token ${clientToken}) at ${settings.endpoint}`);
-    let started;
-    try {
-        started = await client.startWorkflowRun({ ...project, workflowId: workflow.id, clientToken });
-    }
-    catch (error) {
-        // Say which of space, project and workflow is wrong, keeping the original error first.
-        if (givenById && error instanceof ServiceError && error.type === 'ResourceNotFoundException') {
-            throw new Error(`${error.describe()}\n${await explainNotFound(client, project)}`, {
-                cause: error
-            });
-        }
-        throw error;
-    }
-    setOutput(Outputs.ClientToken, clientToken);
-    notice(`Started CodeCatalyst workflow run ${started.id}`, {
-        title: 'CodeCatalyst run started'
-    });
-    return started.id;
-}
-/** Waits for the run; returns why the step fails, or undefined when the run succeeded. */
-async function waitForResult(client, settings, wait, runId, report, cancellation) {
-    const expectedWorkflow = report.workflowId?.toLowerCase();
-    const onSignal = (signal) => {
-        info(`Received ${signal}: the job is being cancelled; stopping the wait.`);
-        cancellation.abort();
-    };
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-    info(`Waiting for run ${runId} to finish: a status check every ${wait.pollIntervalMs / 1000} s, ` +
-        `for at most ${formatDuration(wait.timeoutMs)}; success is ${wait.succeedOn.join(' or ')}.`);
-    let result;
-    try {
-        result = await waitForRun({
-            getRun: async () => {
-                const run = await client.getWorkflowRun({
-                    space: settings.space,
-                    project: settings.project,
-                    runId
-                });
-                if (expectedWorkflow && run.workflowId.toLowerCase() !== expectedWorkflow) {
-                    const given = report.workflowName
-                        ? `workflow '${report.workflowName}' (${report.workflowId})`
-                        : `workflow ${report.workflowId}`;
-                    throw new Error(`Run ${runId} belongs to workflow ${run.workflowId}, not to ${given}. ` +
-                        `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowName} and ${Inputs.WorkflowId} empty.`);
-                }
-                return run;
-            },
-            now: Date.now,
-            sleep: abortableSleep(cancellation.signal),
-            signal: cancellation.signal,
-            info: line => info(line),
-            warning: line => core_warning(line)
-        }, wait);
-    }
-    finally {
-        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    }
-    report.wait = result;
-    setWaitOutputs(result);
-    if (!report.workflowId && result.run?.workflowId)
-        setOutput(Outputs.WorkflowId, result.run.workflowId);
-    const status = result.run?.status ?? 'unknown';
-    const lastSeen = result.run
-        ? `run ${runId} was last seen ${status}`
-        : `the status of run ${runId} could not be read`;
-    const continues = 'The CodeCatalyst run keeps running: the API has no way to stop it. ' +
-        `Follow it at ${workflowsPageUrl(settings.space, settings.project)}, or wait for it later with ${Inputs.RunId}: ${runId}.`;
-    switch (result.outcome) {
-        case 'succeeded':
-            info(`Run ${runId} finished with status ${status} after ${formatDuration(result.elapsedMs)} of waiting.`);
-            return undefined;
-        case 'failed':
-            return (`CodeCatalyst workflow run ${runId} finished with status ${status}, which is not ${wait.succeedOn.join(' or ')}. ` +
-                `See the run at ${workflowsPageUrl(settings.space, settings.project)}.`);
-        case 'timed-out':
-            return `Stopped waiting after ${formatDuration(wait.timeoutMs)}: ${lastSeen}. ${continues}`;
-        case 'cancelled':
-            return `The job was cancelled while waiting: ${lastSeen}. ${continues}`;
-    }
-}
-function setWaitOutputs(result) {
-    const run = result.run;
-    if (!run)
-        return;
-    setOutput(Outputs.Status, run.status);
-    if (run.startTime)
-        setOutput(Outputs.StartTime, run.startTime);
-    if (run.endTime)
-        setOutput(Outputs.EndTime, run.endTime);
-    const duration = runDurationSeconds(result);
-    if (duration !== undefined)
-        setOutput(Outputs.DurationSeconds, String(duration));
-}
-function deriveToken(settings, workflowId) {
-    const { token, random } = deriveClientToken({
-        runId: process.env.GITHUB_RUN_ID,
-        runAttempt: process.env.GITHUB_RUN_ATTEMPT,
-        job: process.env.GITHUB_JOB,
-        action: process.env.GITHUB_ACTION,
-        space: settings.space,
-        project: settings.project,
-        workflowId
-    });
-    if (random) {
-        notice(`GITHUB_RUN_ID is not set, so this is not a GitHub Actions run: using the random client token ${token}. ` +
-            'Retries of this process are idempotent; another process starts another run.');
-    }
-    return token;
-}
-/** Masks a secret in the runner's log and redacts it from any text that comes from the network. */
-function maskSecret(secret) {
-    core_setSecret(secret);
-    registerSecret(secret);
-}
-/** A sleep that ends early when the job is cancelled. */
-function abortableSleep(signal) {
-    return ms => new Promise(resolve => {
-        if (signal.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener('abort', done, { once: true });
-    });
-}
-function errorText(error) {
-    if (error instanceof ApiError)
-        return error.describe();
-    return error instanceof Error ? error.message : String(error);
 }
 
 

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export const DIST = join(import.meta.dirname, '..', 'dist', 'index.js')
+/**
+ * The bundle under test: dist/index.js, or ACTION_UNDER_TEST (e.g. an older release's bundle, to show that a
+ * new test fails on it; the end-to-end tests then skip building dist/).
+ */
+export const DIST =
+  process.env.ACTION_UNDER_TEST || join(import.meta.dirname, '..', 'dist', 'index.js')
 
 export interface ActionResult {
   code: number | null

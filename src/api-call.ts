@@ -2,7 +2,13 @@
  * One JSON operation of an AWS REST-JSON API (CodeCatalyst, SSO OIDC): sent over the transport,
  * retried per the policy with the very same request, and turned into a parsed body or an ApiError.
  */
-import { CODECATALYST_HINTS, type ErrorHints, ResponseError, serviceErrorFrom } from './errors.js'
+import {
+  CODECATALYST_HINTS,
+  type ErrorHints,
+  ResponseError,
+  TransportError,
+  serviceErrorFrom
+} from './errors.js'
 import type { HttpRequest, Transport } from './http-transport.js'
 import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
 import { untrusted } from './safe-text.js'
@@ -21,6 +27,8 @@ export interface ApiCall extends Omit<HttpRequest, 'signal'> {
   hints?: ErrorHints
   /** The success body holds credentials: an error about it never shows it. */
   secretResponse?: boolean
+  /** When it must be over, retries included (ms since the epoch): each attempt and backoff fits before it. */
+  deadline?: number
 }
 
 /** Longest piece of a response body quoted in an error. */
@@ -28,12 +36,23 @@ const BODY_EXCERPT = 200
 
 /** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
 export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown> {
-  const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, ...http } = call
-  const request: HttpRequest = { ...http, signal: deps.signal }
+  const {
+    maxAttempts,
+    hints = CODECATALYST_HINTS,
+    secretResponse = false,
+    deadline,
+    ...http
+  } = call
   const { operation } = call
+  const policy = defaultRetryPolicy(maxAttempts)
+  if (deadline !== undefined) policy.budgetMs = Math.min(policy.budgetMs, deadline - deps.now())
   return withRetries(
     async () => {
-      const response = await deps.transport(request)
+      const timeoutMs =
+        deadline === undefined ? http.timeoutMs : Math.min(http.timeoutMs, deadline - deps.now())
+      if (timeoutMs <= 0)
+        throw new TransportError(operation, 'ETIMEDOUT', 'its deadline passed before it was sent')
+      const response = await deps.transport({ ...http, timeoutMs, signal: deps.signal })
       if (response.status >= 300 && response.status < 400) {
         const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT)
         throw new ResponseError(
@@ -57,7 +76,7 @@ export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown
         )
       }
     },
-    defaultRetryPolicy(maxAttempts),
+    policy,
     deps,
     ({ error, attempt, maxAttempts, delayMs }) =>
       deps.log(

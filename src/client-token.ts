@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto'
 
-/** What makes one start of a workflow run distinct from another. */
-export interface TokenContext {
-  /** GITHUB_RUN_ID; absent outside GitHub Actions. */
+/** The step's place in GitHub Actions, from the runner's environment; all absent outside it. */
+export interface GitHubContext {
+  /** GITHUB_RUN_ID */
   runId?: string
   /** GITHUB_RUN_ATTEMPT; a re-run increments it. */
   runAttempt?: string
@@ -10,6 +10,20 @@ export interface TokenContext {
   job?: string
   /** GITHUB_ACTION: the step's id (or a generated name), distinct per step in a job. */
   action?: string
+}
+
+/** Reads the GitHub context from the runner's environment. */
+export function gitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
+  return {
+    runId: env.GITHUB_RUN_ID,
+    runAttempt: env.GITHUB_RUN_ATTEMPT,
+    job: env.GITHUB_JOB,
+    action: env.GITHUB_ACTION
+  }
+}
+
+/** What makes one start of a workflow run distinct from another. */
+export interface TokenContext extends GitHubContext {
   space: string
   project: string
   workflowId: string

@@ -1,7 +1,7 @@
 import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
 import { type Credentials, isRejectedToken } from './credentials.js'
 import { ResponseError, ServiceError, isRecord } from './errors.js'
-import { isUuid } from './model.js'
+import { NEXT_TOKEN_MAX_LENGTH, isUuid } from './model.js'
 import { untrusted } from './safe-text.js'
 
 export interface ClientConfig {
@@ -52,6 +52,13 @@ export interface WorkflowPage {
   nextToken?: string
 }
 
+/** Per call: fewer attempts than configured, or a deadline that retries included must meet. */
+export interface CallOptions {
+  maxAttempts?: number
+  /** ms since the epoch. */
+  deadline?: number
+}
+
 /** ListWorkflows' largest page. */
 export const MAX_WORKFLOWS_PAGE = 100
 
@@ -95,12 +102,17 @@ export class CodeCatalystClient {
   }
 
   /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
-  async getWorkflowRun(ref: ProjectRef & { runId: string }): Promise<WorkflowRun> {
+  async getWorkflowRun(
+    ref: ProjectRef & { runId: string },
+    options: CallOptions = {}
+  ): Promise<WorkflowRun> {
     const operation = 'GetWorkflowRun'
     const body = await this.call(
       operation,
       'GET',
-      `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`
+      `${projectPath(ref)}/workflowRuns/${encodeLabel(ref.runId)}`,
+      undefined,
+      options
     )
     if (!isRecord(body) || typeof body.status !== 'string' || body.status === '') {
       throw missingFromResponse(operation, 'status', body)
@@ -123,20 +135,32 @@ export class CodeCatalystClient {
     if (!isRecord(body) || !Array.isArray(body.items)) {
       throw missingFromResponse(operation, 'items', body)
     }
-    return {
-      items: body.items.map(item => toWorkflow(operation, item)),
-      nextToken: typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
+    // What the service controls is bounded before it is kept or sent back.
+    if (body.items.length > MAX_WORKFLOWS_PAGE) {
+      throw new ResponseError(
+        operation,
+        `the service returned ${body.items.length} workflows on one page, more than the ${MAX_WORKFLOWS_PAGE} asked for; stopped paging`
+      )
     }
+    const next = typeof body.nextToken === 'string' && body.nextToken ? body.nextToken : undefined
+    if (next !== undefined && next.length > NEXT_TOKEN_MAX_LENGTH) {
+      throw new ResponseError(
+        operation,
+        `the service returned a nextToken of ${next.length} characters; the API takes at most ` +
+          `${NEXT_TOKEN_MAX_LENGTH}, so paging stopped`
+      )
+    }
+    return { items: body.items.map(item => toWorkflow(operation, item)), nextToken: next }
   }
 
-  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id}; `maxAttempts` can lower the configured one. */
+  /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflows/{id} */
   async getWorkflow(
     ref: ProjectRef & { workflowId: string },
-    maxAttempts?: number
+    options: CallOptions = {}
   ): Promise<Workflow> {
     const operation = 'GetWorkflow'
     const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`
-    return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, maxAttempts))
+    return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, options))
   }
 
   /**
@@ -149,7 +173,7 @@ export class CodeCatalystClient {
     method: 'GET' | 'PUT' | 'POST',
     pathAndQuery: string,
     body?: string,
-    maxAttempts = this.config.maxAttempts
+    { maxAttempts = this.config.maxAttempts, deadline }: CallOptions = {}
   ): Promise<unknown> {
     const send = (token: string) => {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` }
@@ -162,17 +186,18 @@ export class CodeCatalystClient {
           headers,
           body,
           timeoutMs: this.config.requestTimeoutMs,
-          maxAttempts: Math.min(maxAttempts, this.config.maxAttempts)
+          maxAttempts: Math.min(maxAttempts, this.config.maxAttempts),
+          deadline
         },
         this.deps
       )
     }
     const { credentials } = this.deps
     try {
-      return await send(await credentials.token())
+      return await send(await credentials.token(deadline))
     } catch (error) {
       if (!(error instanceof ServiceError) || !isRejectedToken(error)) throw error
-      return send(await credentials.renew(error))
+      return send(await credentials.renew(error, deadline))
     }
   }
 }
@@ -199,7 +224,8 @@ function toWorkflow(operation: string, item: unknown): Workflow {
 function timestamp(value: unknown): string | undefined {
   const ms =
     typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString()
+  // Outside ±8.64e15 ms a Date is invalid, and toISOString would throw: unknown, not a crash.
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined
 }
 
 function projectPath(ref: ProjectRef): string {

@@ -18,10 +18,10 @@ import {
 import type { SsoSession } from './sso-session.js'
 
 export interface Credentials {
-  /** A token to send now: renewed first when it ends within the refresh window. */
-  token(): Promise<string>
+  /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */
+  token(deadline?: number): Promise<string>
   /** After CodeCatalyst rejected the token (`rejected`): a renewed one, or an error that says what to do. */
-  renew(rejected: ServiceError): Promise<string>
+  renew(rejected: ServiceError, deadline?: number): Promise<string>
 }
 
 /** The credential could not be had or renewed; the message says what to do. Never retried. */
@@ -55,7 +55,7 @@ export class StaticCredentials implements Credentials {
 
   async renew(rejected: ServiceError): Promise<string> {
     throw new CredentialError(
-      `${rejected.describe()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
+      `${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
         `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
         `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`
     )
@@ -63,7 +63,7 @@ export class StaticCredentials implements Credentials {
 }
 
 export interface SsoDeps {
-  createToken: (grant: RefreshGrant) => Promise<MintedToken>
+  createToken: (grant: RefreshGrant, deadline?: number) => Promise<MintedToken>
   now: () => number
   /** Masks a secret before anything can print it. */
   mask: (secret: string) => void
@@ -91,28 +91,31 @@ export class SsoCredentials implements Credentials {
     this.refreshToken = session.refreshToken
   }
 
-  async token(): Promise<string> {
+  async token(deadline?: number): Promise<string> {
     if (this.accessToken && this.expiresAt - this.deps.now() >= this.refreshWindowMs)
       return this.accessToken
-    return this.mint()
+    return this.mint(deadline)
   }
 
-  renew(): Promise<string> {
-    return this.mint()
+  renew(_rejected?: ServiceError, deadline?: number): Promise<string> {
+    return this.mint(deadline)
   }
 
   /** One CreateToken at a time: concurrent callers share it. */
-  private mint(): Promise<string> {
-    this.minting ??= this.createToken().finally(() => (this.minting = undefined))
+  private mint(deadline?: number): Promise<string> {
+    this.minting ??= this.createToken(deadline).finally(() => (this.minting = undefined))
     return this.minting
   }
 
-  private async createToken(): Promise<string> {
-    const minted = await this.deps.createToken({
-      clientId: this.session.clientId,
-      clientSecret: this.session.clientSecret,
-      refreshToken: this.refreshToken
-    })
+  private async createToken(deadline?: number): Promise<string> {
+    const minted = await this.deps.createToken(
+      {
+        clientId: this.session.clientId,
+        clientSecret: this.session.clientSecret,
+        refreshToken: this.refreshToken
+      },
+      deadline
+    )
     this.deps.mask(minted.accessToken)
     if (minted.refreshToken) {
       this.deps.mask(minted.refreshToken)

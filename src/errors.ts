@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { untrusted } from './safe-text.js'
+import { redact, untrusted } from './safe-text.js'
 
 /** How a failure may be retried: throttling backs off longer than a transient fault. */
 export type RetryClass = 'throttling' | 'transient'
@@ -21,7 +21,7 @@ export abstract class ApiError extends Error {
   }
 
   /** One line for the log: what failed, and, after retries, how often it was tried. */
-  describe(): string {
+  logLine(): string {
     const tries = this.attempts > 1 ? ` (gave up after ${this.attempts} attempts)` : ''
     return `${this.operation} failed${tries}: ${this.message}`
   }
@@ -73,6 +73,11 @@ export class TransportError extends ApiError {
   ) {
     super(operation, message)
     this.retry = RETRYABLE_NETWORK_CODES.has(code) ? 'transient' : undefined
+  }
+
+  /** The job's cancellation cut it short (ECANCELED) or kept it from being sent (ENOTSENT). */
+  get cancelled(): boolean {
+    return this.code === 'ECANCELED' || this.code === 'ENOTSENT'
   }
 }
 
@@ -130,9 +135,11 @@ function hintFor(status: number, type: string | undefined, hints: ErrorHints): s
 export function parseErrorType(headers: IncomingHttpHeaders, body: unknown): string | undefined {
   const record = isRecord(body) ? body : {}
   const candidates = [headers['x-amzn-errortype'], record.code, record.__type]
-  const raw = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '')
-  if (raw === undefined) return undefined
-  const type = raw.split(':')[0]!.split('#').pop()!.trim()
+  const found = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '')
+  if (found === undefined) return undefined
+  // Redact before cutting: a secret that holds ':' or '#' must not leave a piece behind.
+  const [beforeColon = ''] = redact(found).split(':')
+  const type = (beforeColon.split('#').pop() ?? '').trim()
   return type ? untrusted(type, 100) : undefined
 }
 
@@ -141,9 +148,11 @@ export function serviceErrorFrom(
   operation: string,
   status: number,
   headers: IncomingHttpHeaders,
-  body: string,
+  rawBody: string,
   hints: ErrorHints = CODECATALYST_HINTS
 ): ServiceError {
+  // Redact before parsing: whatever is cut out of the body later holds no piece of a secret.
+  const body = redact(rawBody)
   let parsed: unknown
   try {
     parsed = body ? JSON.parse(body) : undefined

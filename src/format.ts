@@ -1,4 +1,5 @@
 /** Formatting shared by the log, the outputs and the job summary. */
+import { CONSOLE_URL } from './constants.js'
 
 /** 75_000 -> '1m 15s'. */
 export function formatDuration(ms: number): string {
@@ -12,4 +13,15 @@ export function formatDuration(ms: number): string {
 /** 2026-11-25T10:00:00Z -> '2026-11-25'. */
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
+}
+
+/** Whole seconds from a run's start to its end, when both are known. */
+export function runDurationSeconds(run: { startTime?: string; endTime?: string } | undefined) {
+  if (!run?.startTime || !run.endTime) return undefined
+  return Math.max(0, Math.round((Date.parse(run.endTime) - Date.parse(run.startTime)) / 1000))
+}
+
+/** The project's workflows page; CodeCatalyst documents no URL for a single run. */
+export function workflowsPageUrl(space: string, project: string): string {
+  return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`
 }

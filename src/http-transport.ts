@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, RequestOptions as NodeRequestOptions } from 'node:http'
-import { HttpClient } from '@actions/http-client'
+import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { TransportError } from './errors.js'
 import { untrusted } from './safe-text.js'
 
@@ -29,11 +29,16 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[n
 /** Larger responses are refused: no page of the operations used comes near this. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
-/** Gives each request its own abort signal; @actions/http-client passes the options to node:http. */
+/**
+ * Gives each request its own abort signal, and unbrackets an IPv6 literal ([::1] would otherwise reach DNS);
+ * @actions/http-client passes the options to node:http.
+ */
 class DeadlineHandler implements RequestHandler {
   constructor(private readonly signal: AbortSignal) {}
   prepareRequest(options: NodeRequestOptions): void {
     options.signal = this.signal
+    const host = options.host ?? undefined
+    if (host?.startsWith('[') && host.endsWith(']')) options.host = host.slice(1, -1)
   }
   canHandleAuthentication(): boolean {
     return false
@@ -50,7 +55,15 @@ class DeadlineHandler implements RequestHandler {
  */
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
   return async request => {
-    if (request.signal?.aborted) throw cancelled(request.operation)
+    if (request.signal?.aborted) throw cancelled(request.operation, false)
+    // Settings allow http only to hosts the client never proxies; this holds the line if that ever changes.
+    if (request.url.startsWith('http:') && getProxyUrl(request.url)) {
+      throw new TransportError(
+        request.operation,
+        'EPLAINPROXY',
+        'refused to send a credential over plain http through a proxy; use an https endpoint'
+      )
+    }
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), request.timeoutMs)
     const signal = request.signal
@@ -73,7 +86,7 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
     } catch (error) {
       if (error instanceof TransportError) throw error
-      if (request.signal?.aborted) throw cancelled(request.operation)
+      if (request.signal?.aborted) throw cancelled(request.operation, true)
       if (controller.signal.aborted) {
         throw new TransportError(
           request.operation,
@@ -88,8 +101,11 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
   }
 }
 
-function cancelled(operation: string): TransportError {
-  return new TransportError(operation, 'ECANCELED', 'cancelled')
+/** The job was cancelled: ECANCELED once the request was sent, ENOTSENT before. */
+function cancelled(operation: string, sent: boolean): TransportError {
+  return sent
+    ? new TransportError(operation, 'ECANCELED', 'cancelled while in flight')
+    : new TransportError(operation, 'ENOTSENT', 'cancelled before it was sent')
 }
 
 async function readLimited(

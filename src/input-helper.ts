@@ -15,6 +15,7 @@ import {
   REQUEST_TIMEOUT_RANGE,
   WAIT_TIMEOUT_RANGE
 } from './constants.js'
+import { type GitHubContext, gitHubContext } from './client-token.js'
 import {
   CLIENT_TOKEN_MAX_LENGTH,
   FINISHED_STATUSES,
@@ -70,6 +71,8 @@ export interface Settings {
   endpoint: string
   maxAttempts: number
   requestTimeoutMs: number
+  /** Where this step runs in GitHub Actions, for the idempotency token. */
+  github: GitHubContext
 }
 
 /** Reads one input the way `core.getInput` does: '' when unset. */
@@ -196,7 +199,8 @@ export function getSettings(
     clientToken,
     endpoint,
     maxAttempts,
-    requestTimeoutMs: requestTimeoutSeconds * 1000
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
+    github: gitHubContext(env)
   }
 }
 
@@ -348,6 +352,9 @@ function readEndpoint(
 
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */
 export function checkEndpoint(value: string): string | undefined {
+  // The URL parser drops tabs and line breaks silently; the raw value must not differ from what is used.
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value))
+    return 'whitespace and control characters are not allowed.'
   let url: URL
   try {
     url = new URL(value)
@@ -360,18 +367,23 @@ export function checkEndpoint(value: string): string | undefined {
   if (url.protocol === 'http:') {
     return isLoopback(url.hostname)
       ? undefined
-      : 'http is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https, ' +
-          'so the bearer token never crosses a network in clear text.'
+      : 'http is only allowed to a loopback address (127.0.0.0/8, [::1] or localhost), which the ' +
+          'transport always reaches directly, never through a proxy; use https, so no credential ever ' +
+          'crosses a network in clear text.'
   }
   return `the scheme ${url.protocol} is not supported; use https.`
 }
 
+/**
+ * A host that is on this machine and that @actions/http-client always reaches directly, whatever
+ * HTTP_PROXY and NO_PROXY say: `localhost`, an IPv4 address in 127.0.0.0/8, or [::1] (hostname as the
+ * URL parser gives it). Names such as x.localhost are not: the client sends them to a configured proxy.
+ */
 function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const host = hostname.toLowerCase()
   return (
     host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '::1' ||
+    host === '[::1]' ||
     /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host)
   )
 }

@@ -12,6 +12,9 @@ export const UUID_PATTERN =
 
 export const CLIENT_TOKEN_MAX_LENGTH = 64
 
+/** ListWorkflows' nextToken is 1-2048 characters (ListWorkflowsRequestNextTokenString). */
+export const NEXT_TOKEN_MAX_LENGTH = 2048
+
 export function isValidName(value: string): boolean {
   return NAME_PATTERN.test(value)
 }

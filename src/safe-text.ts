@@ -1,11 +1,23 @@
-const secrets = new Set<string>()
+/** Every form of every registered secret, longest first, so no longer form is left half-redacted. */
+let secretForms: string[] = []
 
 /**
- * Registers a secret that text from the network must never show, even when a server echoes it back.
- * The runner masks it too (core.setSecret); this also holds where no runner is watching.
+ * Registers a secret that text from the network must never show, even when a server echoes it back,
+ * in each encoding the action itself produces: as is (headers), JSON-escaped (bodies, and responses quoted
+ * in errors) and percent-encoded (URLs). The runner masks it too (core.setSecret); this also holds where no
+ * runner is watching.
  */
 export function registerSecret(secret: string): void {
-  if (secret) secrets.add(secret)
+  if (!secret) return
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]
+  secretForms = [...new Set([...secretForms, ...forms])].sort((a, b) => b.length - a.length)
+}
+
+/** Replaces every registered secret, in every form, with ***. Run it before any parsing or slicing. */
+export function redact(text: string): string {
+  let redacted = text
+  for (const form of secretForms) redacted = redacted.split(form).join('***')
+  return redacted
 }
 
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
@@ -29,9 +41,9 @@ export function isBearerToken(value: string): boolean {
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
 export function untrusted(text: string, maxLength = 500): string {
-  let flat = text.replace(CONTROL_CHARACTERS, ' ').trim()
-  // Redact before shortening, so no prefix of a secret survives a cut.
-  for (const secret of secrets) flat = flat.split(secret).join('***')
+  // Redact before flattening (a secret may hold what flattening changes) and after it (flattening may
+  // join what was apart), and before shortening, so no prefix of a secret survives a cut.
+  const flat = redact(redact(text).replace(CONTROL_CHARACTERS, ' ').trim())
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat
 }
 

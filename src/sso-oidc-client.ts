@@ -55,7 +55,7 @@ export class SsoOidcClient {
   ) {}
 
   /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
-  async createToken(grant: RefreshGrant): Promise<MintedToken> {
+  async createToken(grant: RefreshGrant, deadline?: number): Promise<MintedToken> {
     const operation = 'CreateToken'
     const body = await callJsonApi(
       {
@@ -72,7 +72,8 @@ export class SsoOidcClient {
         timeoutMs: this.config.requestTimeoutMs,
         maxAttempts: this.config.maxAttempts,
         hints: SSO_OIDC_HINTS,
-        secretResponse: true
+        secretResponse: true,
+        deadline
       },
       this.deps
     )
@@ -80,7 +81,13 @@ export class SsoOidcClient {
     if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
       throw missingFromResponse(operation, 'usable accessToken', body, true)
     const { expiresIn, refreshToken } = body
-    if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn <= 0)
+    // A year bounds it: an absurd lifetime would never be renewed ahead of time.
+    if (
+      typeof expiresIn !== 'number' ||
+      !Number.isInteger(expiresIn) ||
+      expiresIn <= 0 ||
+      expiresIn > 366 * 86_400
+    )
       throw missingFromResponse(operation, 'valid expiresIn', body, true)
     return {
       accessToken: body.accessToken,

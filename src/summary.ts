@@ -1,40 +1,33 @@
 import * as core from '@actions/core'
-import { CONSOLE_URL } from './constants.js'
-import { formatDuration } from './format.js'
+import { formatDuration, runDurationSeconds, workflowsPageUrl } from './format.js'
 import type { WaitResult } from './wait.js'
+import type { IdentifiedWorkflow } from './workflow-resolver.js'
 
-/** What the step did, for the job summary. */
+/** What the step did, for the job summary: collected by main, read only here. */
 export interface Report {
   space: string
   project: string
-  workflowId?: string
-  workflowName?: string
+  workflow?: IdentifiedWorkflow
   runId?: string
   clientToken?: string
   wait?: WaitResult
   /** Why the step failed, if it did. */
   failure?: string
+  /** The job was cancelled while the start was in flight: whether a run exists is unknown. */
+  startUnknown?: boolean
 }
 
 /** Escapes text for the HTML that the job summary is rendered from. */
 export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"'|]/g,
-    c =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '|': '&#124;' })[c]!
-  )
-}
-
-/** The project's workflows page; CodeCatalyst documents no URL for a single run. */
-export function workflowsPageUrl(space: string, project: string): string {
-  return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`
-}
-
-/** Seconds from the run's start to its end, when both are known. */
-export function runDurationSeconds(wait: WaitResult | undefined): number | undefined {
-  const { startTime, endTime } = wait?.run ?? {}
-  if (!startTime || !endTime) return undefined
-  return Math.max(0, Math.round((Date.parse(endTime) - Date.parse(startTime)) / 1000))
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;'
+  }
+  return text.replace(/[&<>"'|]/g, c => entities[c] ?? c)
 }
 
 function heading(report: Report): string {
@@ -48,6 +41,7 @@ function heading(report: Report): string {
     case 'cancelled':
       return `CodeCatalyst workflow run ${status ?? 'unknown'}: job cancelled while waiting`
   }
+  if (report.startUnknown) return 'CodeCatalyst workflow run: start cancelled in flight'
   if (report.failure)
     return report.runId
       ? 'CodeCatalyst workflow run: failed'
@@ -56,14 +50,14 @@ function heading(report: Report): string {
 }
 
 export async function writeSummary(report: Report): Promise<void> {
-  const duration = runDurationSeconds(report.wait)
   const run = report.wait?.run
+  const duration = runDurationSeconds(run)
   const rows: [string, string | undefined][] = [
     ['Space', report.space],
     ['Project', report.project],
-    ['Workflow', report.workflowName],
-    ['Workflow id', report.workflowId ?? run?.workflowId],
-    ['Run id', report.runId ?? '(not started)'],
+    ['Workflow', report.workflow?.details?.name],
+    ['Workflow id', report.workflow?.id ?? run?.workflowId],
+    ['Run id', report.runId ?? (report.startUnknown ? '(unknown)' : '(not started)')],
     ['Client token', report.clientToken],
     ['Status', run?.status],
     ['Started', run?.startTime],
@@ -75,7 +69,7 @@ export async function writeSummary(report: Report): Promise<void> {
       { data: 'Field', header: true },
       { data: 'Value', header: true }
     ],
-    ...rows.filter(([, v]) => v).map(([k, v]) => [k, `<code>${escapeHtml(v!)}</code>`])
+    ...rows.flatMap(([k, v]) => (v ? [[k, `<code>${escapeHtml(v)}</code>`]] : []))
   ])
   if (report.failure)
     summary.addRaw(`<p><strong>Failure:</strong> ${escapeHtml(report.failure)}</p>`, true)

@@ -11,7 +11,8 @@ export interface WaitOptions {
 }
 
 export interface WaitDeps {
-  getRun: () => Promise<WorkflowRun>
+  /** Reads the run; must be over by `deadline` (ms since the epoch), retries included. */
+  getRun: (deadline: number) => Promise<WorkflowRun>
   now: () => number
   /** Resolves after `ms`, or at once when `signal` aborts. */
   sleep: (ms: number) => Promise<void>
@@ -39,7 +40,8 @@ export interface WaitResult {
 
 /**
  * Polls the run until it finishes, the timeout passes or the job is cancelled.
- * Polls start one interval apart (the first at once), so a finished run is seen within one interval.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval;
+ * each poll, retries included, must be over by the timeout, so the wait ends on time.
  * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
  * any other error (403, 404, a malformed answer) ends it by being thrown.
  */
@@ -60,7 +62,7 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
     if (deps.signal.aborted) return result('cancelled')
     const pollStarted = deps.now()
     try {
-      run = await deps.getRun()
+      run = await deps.getRun(deadline)
       const elapsedMs = deps.now() - started
       if (timeline.at(-1)?.status !== run.status) {
         timeline.push({ status: run.status, elapsedMs })
@@ -78,10 +80,12 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
     } catch (error) {
       if (deps.signal.aborted) return result('cancelled')
       if (!(error instanceof ApiError) || !error.retry) throw error
-      deps.warning(`${error.describe()}. Still waiting: polling goes on until the timeout.`)
+      if (deps.now() >= deadline) return result('timed-out')
+      deps.warning(`${error.logLine()}. Still waiting: polling goes on until the timeout.`)
     }
-    const now = deps.now()
-    if (now >= deadline) return result('timed-out')
-    await deps.sleep(Math.max(0, Math.min(pollStarted + options.pollIntervalMs, deadline) - now))
+    const nextPoll = pollStarted + options.pollIntervalMs
+    await deps.sleep(Math.max(0, Math.min(nextPoll, deadline) - deps.now()))
+    if (deps.signal.aborted) return result('cancelled')
+    if (nextPoll >= deadline) return result('timed-out')
   }
 }

@@ -1,5 +1,10 @@
-import type { CodeCatalystClient, ProjectRef, Workflow } from './codecatalyst-client.js'
-import { ApiError, ResponseError, ServiceError } from './errors.js'
+import type {
+  CodeCatalystClient,
+  ProjectRef,
+  Workflow,
+  WorkflowRun
+} from './codecatalyst-client.js'
+import { ApiError, ResponseError, ServiceError, TransportError } from './errors.js'
 import { Inputs } from './constants.js'
 import { quote } from './safe-text.js'
 
@@ -58,7 +63,7 @@ export async function resolveWorkflowName(
       ? ` Names are case-sensitive: did you mean ${similar.map(w => quote(w.name)).join(' or ')}?`
       : ''
     const existing = workflows.length
-      ? ` Its workflows: ${describeWorkflows(workflows)}.`
+      ? ` Its workflows: ${formatWorkflowList(workflows)}.`
       : ' The project has no workflows.'
     throw new WorkflowError(
       `No workflow is named ${quote(name)} in ${where}.${didYouMean}${existing}`
@@ -81,20 +86,34 @@ export async function resolveWorkflowName(
  * failure costs just the name and the early INVALID check, while retrying a hang would double how long
  * an unreachable endpoint takes to fail.
  */
-export async function describeWorkflow(
+export async function readWorkflow(
   client: CodeCatalystClient,
   ref: ProjectRef,
   workflowId: string,
   debug: (line: string) => void
 ): Promise<Workflow | undefined> {
   try {
-    return await client.getWorkflow({ ...ref, workflowId }, 1)
+    return await client.getWorkflow({ ...ref, workflowId }, { maxAttempts: 1 })
   } catch (error) {
-    // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken) ends the step.
-    if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow') throw error
-    debug(`Could not read workflow ${workflowId} before starting it: ${error.describe()}`)
+    // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken), or a cancel,
+    // ends the step.
+    const cancelled = error instanceof TransportError && error.cancelled
+    if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow' || cancelled) throw error
+    debug(`Could not read workflow ${workflowId} before starting it: ${error.logLine()}`)
     return undefined
   }
+}
+
+/** Refuses a run (given by run-id) that belongs to another workflow than the one the inputs name. */
+export function checkRunOf(run: WorkflowRun, workflow: IdentifiedWorkflow): void {
+  if (run.workflowId.toLowerCase() === workflow.id.toLowerCase()) return
+  const given = workflow.details
+    ? `workflow ${quote(workflow.details.name)} (${workflow.id})`
+    : `workflow ${workflow.id}`
+  throw new WorkflowError(
+    `Run ${run.id} belongs to workflow ${run.workflowId}, not to ${given}. ` +
+      `Check the ${Inputs.RunId} input, or leave ${Inputs.WorkflowName} and ${Inputs.WorkflowId} empty.`
+  )
 }
 
 /** Refuses a workflow whose definition CodeCatalyst marks INVALID, before any start. */
@@ -124,7 +143,7 @@ export async function explainNotFound(
     }
     return (
       `The project ${ref.space}/${ref.project} exists, so the workflow id is the part that is wrong. ` +
-      `Its workflows: ${describeWorkflows(page.items, page.nextToken !== undefined)}.`
+      `Its workflows: ${formatWorkflowList(page.items, page.nextToken !== undefined)}.`
     )
   } catch (error) {
     if (error instanceof ServiceError && (error.status === 404 || error.status === 403)) {
@@ -133,12 +152,12 @@ export async function explainNotFound(
         "check both names (they are case-sensitive) and that the token's user is a member of the project."
       )
     }
-    const why = error instanceof ApiError ? error.describe() : String(error)
+    const why = error instanceof ApiError ? error.logLine() : String(error)
     return `(Listing the project's workflows to say more failed too: ${why})`
   }
 }
 
-function describeWorkflows(workflows: Workflow[], more = false): string {
+function formatWorkflowList(workflows: Workflow[], more = false): string {
   const shown = workflows.slice(0, LIST_LIMIT).map(w => `${w.name} (${w.id})`)
   const rest = workflows.length - shown.length
   return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : more ? ', and more' : '')
@@ -148,9 +167,11 @@ function describeWorkflows(workflows: Workflow[], more = false): string {
 export interface IdentifiedWorkflow {
   id: string
   details?: Workflow
+  /** How the user named it. */
+  givenBy: 'id' | 'name'
 }
 
-/** Resolves a name to its workflow (failing with what exists), or describes an id on a best-effort basis. */
+/** Resolves a name to its workflow (failing with what exists), or reads an id's details on a best-effort basis. */
 export async function identifyWorkflow(
   client: CodeCatalystClient,
   ref: ProjectRef,
@@ -159,7 +180,11 @@ export async function identifyWorkflow(
 ): Promise<IdentifiedWorkflow> {
   if ('name' in workflow) {
     const details = await resolveWorkflowName(client, ref, workflow.name)
-    return { id: details.id, details }
+    return { id: details.id, details, givenBy: 'name' }
   }
-  return { id: workflow.id, details: await describeWorkflow(client, ref, workflow.id, debug) }
+  return {
+    id: workflow.id,
+    details: await readWorkflow(client, ref, workflow.id, debug),
+    givenBy: 'id'
+  }
 }

@@ -173,6 +173,7 @@ export class CodeCatalystStandIn {
   private readonly sockets = new Set<Socket>()
   private server?: Server
   private scheme = 'http'
+  private host = '127.0.0.1'
   /** The port it listens on, once started. */
   port = 0
 
@@ -208,8 +209,10 @@ export class CodeCatalystStandIn {
     return token
   }
 
-  /** Listens on 127.0.0.1; with `tls`, serves HTTPS with that key and certificate. */
-  async start(listen: { port?: number; tls?: { key: string; cert: string } } = {}): Promise<this> {
+  /** Listens on 127.0.0.1 (or `host`, e.g. ::1); with `tls`, serves HTTPS with that key and certificate. */
+  async start(
+    listen: { port?: number; host?: string; tls?: { key: string; cert: string } } = {}
+  ): Promise<this> {
     const server = listen.tls
       ? createTlsServer(listen.tls, this.handler)
       : createServer(this.handler)
@@ -217,7 +220,8 @@ export class CodeCatalystStandIn {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
-    await new Promise<void>(resolve => server.listen(listen.port ?? 0, '127.0.0.1', resolve))
+    this.host = listen.host ?? '127.0.0.1'
+    await new Promise<void>(resolve => server.listen(listen.port ?? 0, this.host, resolve))
     const address = server.address()
     this.port = typeof address === 'object' && address ? address.port : 0
     this.scheme = listen.tls ? 'https' : 'http'
@@ -226,7 +230,8 @@ export class CodeCatalystStandIn {
   }
 
   get url(): string {
-    return `${this.scheme}://127.0.0.1:${this.port}`
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host
+    return `${this.scheme}://${host}:${this.port}`
   }
 
   /** Serves the same API on another server, e.g. an HTTPS one. */

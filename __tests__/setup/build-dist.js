@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 export default function buildDist() {
+  if (process.env.ACTION_UNDER_TEST) {
+    process.stdout.write(`\nTesting ${process.env.ACTION_UNDER_TEST}, not a fresh build of src/\n`)
+    return
+  }
   const started = Date.now()
   const result = spawnSync('npm', ['run', '--silent', 'package'], {
     cwd: root,

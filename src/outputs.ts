@@ -1,0 +1,33 @@
+/** The step's outputs, set as soon as each is known, so later steps have them even if a wait fails. */
+import * as core from '@actions/core'
+import { Outputs } from './constants.js'
+import { runDurationSeconds } from './format.js'
+import type { WaitResult } from './wait.js'
+import type { IdentifiedWorkflow } from './workflow-resolver.js'
+
+export function setWorkflowOutputs(workflow: IdentifiedWorkflow): void {
+  core.setOutput(Outputs.WorkflowId, workflow.id)
+  if (workflow.details?.name) core.setOutput(Outputs.WorkflowName, workflow.details.name)
+}
+
+export function setRunOutputs(runId: string, clientToken?: string): void {
+  core.setOutput(Outputs.RunId, runId)
+  if (clientToken) setClientTokenOutput(clientToken)
+}
+
+/** Alone when a start was cut short: the token identifies the run it may have started. */
+export function setClientTokenOutput(clientToken: string): void {
+  core.setOutput(Outputs.ClientToken, clientToken)
+}
+
+/** Status, times and duration as last seen; the workflow id too when only the run named it. */
+export function setWaitOutputs(result: WaitResult, workflowKnown: boolean): void {
+  const { run } = result
+  if (!run) return
+  core.setOutput(Outputs.Status, run.status)
+  if (run.startTime) core.setOutput(Outputs.StartTime, run.startTime)
+  if (run.endTime) core.setOutput(Outputs.EndTime, run.endTime)
+  const duration = runDurationSeconds(run)
+  if (duration !== undefined) core.setOutput(Outputs.DurationSeconds, String(duration))
+  if (!workflowKnown && run.workflowId) core.setOutput(Outputs.WorkflowId, run.workflowId)
+}
