@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInWorkflow } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
-import { DEMO, startStandIn } from './helpers/stand-in.js'
+import { DEMO } from './helpers/stand-in.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

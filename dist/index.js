@@ -32842,7 +32842,7 @@ function readEndpoint(candidates, fallback, problems) {
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */
 function checkEndpoint(value) {
     // The URL parser drops tabs and line breaks silently; the raw value must not differ from what is used.
-    if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value))
+    if (/\s/.test(value) || hasControlCharacters(value))
         return 'whitespace and control characters are not allowed.';
     let url;
     try {
@@ -32884,6 +32884,10 @@ function isLoopback(hostname) {
 
 
 
+/** The last line of a wait that succeeded. */
+function successLine(runId, result) {
+    return `Run ${runId} finished with status ${result.run?.status} after ${formatDuration(result.elapsedMs)} of waiting.`;
+}
 /** Why the wait fails the step, or undefined when the run succeeded. */
 function waitFailure(result, settings, wait, runId) {
     const page = workflowsPageUrl(settings.space, settings.project);
@@ -33142,8 +33146,8 @@ async function run() {
     }
     if (report.failure)
         setFailed(report.failure);
-    else if (report.wait)
-        info(`Run ${report.runId} finished with status ${report.wait.run?.status}.`);
+    else if (report.wait && report.runId)
+        info(successLine(report.runId, report.wait));
     await writeSummary(report).catch((error) => core_warning(`Could not write the job summary: ${errorText(error)}`));
 }
 

@@ -353,7 +353,7 @@ function readEndpoint(
 /** Why an endpoint URL is unacceptable, or undefined if it is fine. */
 export function checkEndpoint(value: string): string | undefined {
   // The URL parser drops tabs and line breaks silently; the raw value must not differ from what is used.
-  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value))
+  if (/\s/.test(value) || hasControlCharacters(value))
     return 'whitespace and control characters are not allowed.'
   let url: URL
   try {

@@ -2,9 +2,8 @@ import * as core from '@actions/core'
 import { listenForCancel } from './cancellation.js'
 import { connect, maskSecret } from './clients.js'
 import { followRun } from './follow-run.js'
-import { formatDuration } from './format.js'
 import { type Settings, getSettings, secretsIn } from './input-helper.js'
-import { errorText, failureFrom, waitFailure } from './outcome.js'
+import { errorText, failureFrom, successLine, waitFailure } from './outcome.js'
 import {
   setClientTokenOutput,
   setRunOutputs,
@@ -62,8 +61,7 @@ export async function run(): Promise<void> {
     cancel.stop()
   }
   if (report.failure) core.setFailed(report.failure)
-  else if (report.wait)
-    core.info(`Run ${report.runId} finished with status ${report.wait.run?.status}.`)
+  else if (report.wait && report.runId) core.info(successLine(report.runId, report.wait))
   await writeSummary(report).catch((error: unknown) =>
     core.warning(`Could not write the job summary: ${errorText(error)}`)
   )

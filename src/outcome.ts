@@ -6,6 +6,11 @@ import { formatDuration, workflowsPageUrl } from './format.js'
 import type { Settings, WaitSettings } from './input-helper.js'
 import type { WaitResult } from './wait.js'
 
+/** The last line of a wait that succeeded. */
+export function successLine(runId: string, result: WaitResult): string {
+  return `Run ${runId} finished with status ${result.run?.status} after ${formatDuration(result.elapsedMs)} of waiting.`
+}
+
 /** Why the wait fails the step, or undefined when the run succeeded. */
 export function waitFailure(
   result: WaitResult,
