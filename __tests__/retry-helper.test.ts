@@ -28,7 +28,6 @@ const throttled = () =>
   new ServiceError('Op', 429, 'ThrottlingException', 'Rate exceeded', 'r1', 'json')
 const unavailable = () =>
   new ServiceError('Op', 503, 'ServiceUnavailableException', 'down', 'r2', 'json')
-new ServiceError('Op', 404, 'ResourceNotFoundException', 'nope', 'r3', 'json')
 
 async function attempt(failures: Error[], maxAttempts = 5, random?: () => number) {
   const { deps, sleeps } = fakeDeps(random)

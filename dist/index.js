@@ -31339,6 +31339,67 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/constants.ts
+/** Input names, exactly as declared in action.yml. */
+var Inputs;
+(function (Inputs) {
+    Inputs["Space"] = "space";
+    Inputs["Project"] = "project";
+    Inputs["WorkflowId"] = "workflow-id";
+    Inputs["WorkflowName"] = "workflow-name";
+    Inputs["Token"] = "token";
+    Inputs["SsoSession"] = "sso-session";
+    Inputs["ClientToken"] = "client-token";
+    Inputs["Endpoint"] = "endpoint";
+    Inputs["MaxAttempts"] = "max-attempts";
+    Inputs["RequestTimeoutSeconds"] = "request-timeout-seconds";
+    Inputs["RunId"] = "run-id";
+    Inputs["Wait"] = "wait";
+    Inputs["WaitTimeoutSeconds"] = "wait-timeout-seconds";
+    Inputs["PollIntervalSeconds"] = "poll-interval-seconds";
+    Inputs["SucceedOn"] = "succeed-on";
+})(Inputs || (Inputs = {}));
+/** Output names, exactly as declared in action.yml. */
+var Outputs;
+(function (Outputs) {
+    Outputs["RunId"] = "run-id";
+    Outputs["WorkflowId"] = "workflow-id";
+    Outputs["WorkflowName"] = "workflow-name";
+    Outputs["ClientToken"] = "client-token";
+    Outputs["Status"] = "status";
+    Outputs["StartTime"] = "start-time";
+    Outputs["EndTime"] = "end-time";
+    Outputs["DurationSeconds"] = "duration-seconds";
+})(Outputs || (Outputs = {}));
+const ACTION_NAME = 'codecatalyst-run-workflow';
+/** Kept equal to package.json's version by a test. */
+const ACTION_VERSION = '1.0.0';
+const DEFAULT_ENDPOINT = 'https://codecatalyst.global.api.aws';
+const CONSOLE_URL = 'https://codecatalyst.aws';
+/** Environment variables with the AWS SDKs' meaning. */
+const ENV_ENDPOINT = 'AWS_ENDPOINT_URL_CODECATALYST';
+const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS';
+/** botocore's first bearer-token provider for this service (`AWS_BEARER_TOKEN_<signing name>`). */
+const ENV_BEARER_TOKEN = 'AWS_BEARER_TOKEN_CODECATALYST';
+/** The SDKs' endpoint override for SSO OIDC. */
+const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC';
+/** A cached access token is used as is while it has at least this long to live (botocore's window). */
+const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000;
+/** The step warns when the SSO client registration ends within this many days. */
+const REGISTRATION_WARNING_DAYS = 14;
+/** A CLI cache file is about 3 KB; anything far larger is not one. */
+const MAX_SSO_SESSION_LENGTH = 64 * 1024;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 };
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
+const REQUEST_TIMEOUT_RANGE = { min: 1, max: 300 };
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
+/** Five days: longer than any job a runner allows. */
+const WAIT_TIMEOUT_RANGE = { min: 1, max: 432_000 };
+const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+const POLL_INTERVAL_RANGE = { min: 1, max: 3600 };
+const DEFAULT_SUCCEED_ON = 'SUCCEEDED';
+
 ;// CONCATENATED MODULE: ./src/safe-text.ts
 /** Every form of every registered secret, longest first, so no longer form is left half-redacted. */
 let secretForms = [];
@@ -31361,6 +31422,21 @@ function redact(text) {
         redacted = redacted.split(form).join('***');
     return redacted;
 }
+/** How much of a piece of text from the network a message shows, by what it is. */
+const SHOWN = {
+    /** A value quoted back to the user, e.g. an input. */
+    value: 80,
+    /** An id, a status, a request id, an error type. */
+    id: 100,
+    /** A name, a repository, a branch, a path. */
+    name: 200,
+    /** An excerpt of a response body. */
+    excerpt: 200,
+    /** A network error's own detail. */
+    detail: 300,
+    /** A service's error message. */
+    message: 500
+};
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
@@ -31378,7 +31454,7 @@ function isBearerToken(value) {
  * `::stop-commands::`, `::warning::`). Text from the service is flattened to one line, so it can never
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
-function untrusted(text, maxLength = 500) {
+function untrusted(text, maxLength = SHOWN.message) {
     // Redact before flattening (a secret may hold what flattening changes) and after it (flattening may
     // join what was apart), and before shortening, so no prefix of a secret survives a cut.
     const flat = redact(redact(text).replace(CONTROL_CHARACTERS, ' ').trim());
@@ -31386,10 +31462,11 @@ function untrusted(text, maxLength = 500) {
 }
 /** Shows a value in a message: quoted, on one line, and shortened if long. */
 function quote(value) {
-    return `'${untrusted(value, 80)}'`;
+    return `'${untrusted(value, SHOWN.value)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
+
 
 /** A failed API call. `attempts` is set by the retry helper when it gives up. */
 class ApiError extends Error {
@@ -31482,15 +31559,15 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ]);
 /** The CodeCatalyst API's errors. */
 const CODECATALYST_HINTS = {
-    ValidationException: 'Check the space, project and workflow-id inputs: CodeCatalyst rejected them as malformed.',
+    ValidationException: `Check the ${Inputs.Space}, ${Inputs.Project} and ${Inputs.WorkflowId} inputs: CodeCatalyst rejected them as malformed.`,
     ServiceQuotaExceededException: "The space has reached a limit of its billing tier. Reduce usage or change the space's tier in the CodeCatalyst console.",
     AccessDeniedException: 'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
         "and that the token's user has a role in the project that may run workflows (Contributor or Project administrator).",
-    ResourceNotFoundException: 'Check the space, project and workflow-id: they are case-sensitive, the workflow must exist in that project, ' +
+    ResourceNotFoundException: `Check the ${Inputs.Space}, ${Inputs.Project} and ${Inputs.WorkflowId}: they are case-sensitive, the workflow must exist in that project, ` +
         "and the token's user must be a member of the space and project.",
-    ConflictException: 'The request conflicts with the current state in CodeCatalyst. If you set client-token, it may already have been ' +
+    ConflictException: `The request conflicts with the current state in CodeCatalyst. If you set ${Inputs.ClientToken}, it may already have been ` +
         'used for a different workflow: use a new one.',
-    ThrottlingException: 'CodeCatalyst is throttling requests. Re-run the job later, or raise max-attempts to wait longer.'
+    ThrottlingException: `CodeCatalyst is throttling requests. Re-run the job later, or raise ${Inputs.MaxAttempts} to wait longer.`
 };
 function hintFor(status, type, hints) {
     if (type && hints[type])
@@ -31511,7 +31588,7 @@ function parseErrorType(headers, body) {
     // Redact before cutting: a secret that holds ':' or '#' must not leave a piece behind.
     const [beforeColon = ''] = redact(found).split(':');
     const type = (beforeColon.split('#').pop() ?? '').trim();
-    return type ? untrusted(type, 100) : undefined;
+    return type ? untrusted(type, SHOWN.id) : undefined;
 }
 /** Builds the error for a non-2xx response, whatever its body is. */
 function serviceErrorFrom(operation, status, headers, rawBody, hints = CODECATALYST_HINTS) {
@@ -31535,7 +31612,7 @@ function serviceErrorFrom(operation, status, headers, rawBody, hints = CODECATAL
             : /^\s*</.test(body)
                 ? 'html'
                 : 'other';
-    const error = new ServiceError(operation, status, parseErrorType(headers, parsed), typeof message === 'string' ? untrusted(message) : undefined, typeof requestId === 'string' ? untrusted(requestId, 100) : undefined, bodyKind, hints);
+    const error = new ServiceError(operation, status, parseErrorType(headers, parsed), typeof message === 'string' ? untrusted(message) : undefined, typeof requestId === 'string' ? untrusted(requestId, SHOWN.id) : undefined, bodyKind, hints);
     error.retryAfterMs = parseRetryAfter(headers['retry-after']);
     return error;
 }
@@ -31636,8 +31713,6 @@ async function withRetries(operation, policy, deps, onRetry) {
 
 
 
-/** Longest piece of a response body quoted in an error. */
-const BODY_EXCERPT = 200;
 /** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
 async function callJsonApi(call, deps) {
     const { maxAttempts, hints = CODECATALYST_HINTS, secretResponse = false, deadline, ...http } = call;
@@ -31651,7 +31726,7 @@ async function callJsonApi(call, deps) {
             throw new TransportError(operation, 'ETIMEDOUT', 'its deadline passed before it was sent');
         const response = await deps.transport({ ...http, timeoutMs, signal: deps.signal });
         if (response.status >= 300 && response.status < 400) {
-            const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT);
+            const location = untrusted(String(response.headers.location ?? 'nowhere'), SHOWN.excerpt);
             throw new ResponseError(operation, `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
                 'so no credential is sent to another address. Check the endpoint.');
         }
@@ -31664,7 +31739,7 @@ async function callJsonApi(call, deps) {
         catch {
             const shown = secretResponse
                 ? '(not shown: it may hold credentials)'
-                : untrusted(response.body, BODY_EXCERPT) || '(empty)';
+                : untrusted(response.body, SHOWN.excerpt) || '(empty)';
             throw new ResponseError(operation, `HTTP ${response.status} with a body that is not JSON: ${shown}`);
         }
     }, policy, deps, ({ error, attempt, maxAttempts, delayMs }) => deps.log(`${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
@@ -31672,70 +31747,9 @@ async function callJsonApi(call, deps) {
 }
 /** Says a success body lacks what the model promises, quoting it unless it may hold credentials. */
 function missingFromResponse(operation, what, body, secret = false) {
-    const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', BODY_EXCERPT)}`;
+    const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', SHOWN.excerpt)}`;
     return new ResponseError(operation, `the response has no ${what}${shown}`);
 }
-
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Input names, exactly as declared in action.yml. */
-var Inputs;
-(function (Inputs) {
-    Inputs["Space"] = "space";
-    Inputs["Project"] = "project";
-    Inputs["WorkflowId"] = "workflow-id";
-    Inputs["WorkflowName"] = "workflow-name";
-    Inputs["Token"] = "token";
-    Inputs["SsoSession"] = "sso-session";
-    Inputs["ClientToken"] = "client-token";
-    Inputs["Endpoint"] = "endpoint";
-    Inputs["MaxAttempts"] = "max-attempts";
-    Inputs["RequestTimeoutSeconds"] = "request-timeout-seconds";
-    Inputs["RunId"] = "run-id";
-    Inputs["Wait"] = "wait";
-    Inputs["WaitTimeoutSeconds"] = "wait-timeout-seconds";
-    Inputs["PollIntervalSeconds"] = "poll-interval-seconds";
-    Inputs["SucceedOn"] = "succeed-on";
-})(Inputs || (Inputs = {}));
-/** Output names, exactly as declared in action.yml. */
-var Outputs;
-(function (Outputs) {
-    Outputs["RunId"] = "run-id";
-    Outputs["WorkflowId"] = "workflow-id";
-    Outputs["WorkflowName"] = "workflow-name";
-    Outputs["ClientToken"] = "client-token";
-    Outputs["Status"] = "status";
-    Outputs["StartTime"] = "start-time";
-    Outputs["EndTime"] = "end-time";
-    Outputs["DurationSeconds"] = "duration-seconds";
-})(Outputs || (Outputs = {}));
-const ACTION_NAME = 'codecatalyst-run-workflow';
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
-const DEFAULT_ENDPOINT = 'https://codecatalyst.global.api.aws';
-const CONSOLE_URL = 'https://codecatalyst.aws';
-/** Environment variables with the AWS SDKs' meaning. */
-const ENV_ENDPOINT = 'AWS_ENDPOINT_URL_CODECATALYST';
-const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS';
-/** botocore's first bearer-token provider for this service (`AWS_BEARER_TOKEN_<signing name>`). */
-const ENV_BEARER_TOKEN = 'AWS_BEARER_TOKEN_CODECATALYST';
-/** The SDKs' endpoint override for SSO OIDC. */
-const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC';
-/** A cached access token is used as is while it has at least this long to live (botocore's window). */
-const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000;
-/** The step warns when the SSO client registration ends within this many days. */
-const REGISTRATION_WARNING_DAYS = 14;
-/** A CLI cache file is about 3 KB; anything far larger is not one. */
-const MAX_SSO_SESSION_LENGTH = 64 * 1024;
-const DEFAULT_MAX_ATTEMPTS = 5;
-const MAX_ATTEMPTS_RANGE = { min: 1, max: 10 };
-const DEFAULT_REQUEST_TIMEOUT_SECONDS = 15;
-const REQUEST_TIMEOUT_RANGE = { min: 1, max: 300 };
-const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
-/** Five days: longer than any job a runner allows. */
-const WAIT_TIMEOUT_RANGE = { min: 1, max: 432_000 };
-const DEFAULT_POLL_INTERVAL_SECONDS = 15;
-const POLL_INTERVAL_RANGE = { min: 1, max: 3600 };
-const DEFAULT_SUCCEED_ON = 'SUCCEEDED';
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Formatting shared by the log, the outputs and the job summary. */
@@ -31942,7 +31956,7 @@ function describeCredential(settings) {
         ? `; its client registration ends on ${isoDate(session.registrationExpiresAt)}`
         : '';
     return (`Authenticating with the SSO session from input '${Inputs.SsoSession}'` +
-        `${session.startUrl ? ` (${untrusted(session.startUrl, 100)})` : ''}, ` +
+        `${session.startUrl ? ` (${untrusted(session.startUrl, SHOWN.name)})` : ''}, ` +
         `renewing its access token through ${oidcEndpoint}${registration}.`);
 }
 
@@ -32010,13 +32024,7 @@ class CodeCatalystClient {
         if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
             throw missingFromResponse(operation, 'valid run id', body);
         }
-        const text = (value, fallback) => typeof value === 'string' ? untrusted(value, 100) : fallback;
-        return {
-            id: body.id,
-            workflowId: text(body.workflowId, ref.workflowId),
-            spaceName: text(body.spaceName, ref.space),
-            projectName: text(body.projectName, ref.project)
-        };
+        return { id: body.id };
     }
     /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
     async getWorkflowRun(ref, options = {}) {
@@ -32028,8 +32036,8 @@ class CodeCatalystClient {
         return {
             // The id asked for, not the one echoed: it is printed in every status line.
             id: ref.runId,
-            workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
-            status: untrusted(body.status, 100),
+            workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, SHOWN.id) : '',
+            status: untrusted(body.status, SHOWN.id),
             startTime: timestamp(body.startTime),
             endTime: timestamp(body.endTime)
         };
@@ -32093,12 +32101,12 @@ class CodeCatalystClient {
 }
 function toWorkflow(operation, item) {
     if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
-        throw new ResponseError(operation, `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`);
+        throw missingFromResponse(operation, 'workflow id or name in an item', item);
     }
-    const text = (value) => (typeof value === 'string' ? untrusted(value, 200) : undefined);
+    const text = (value) => typeof value === 'string' ? untrusted(value, SHOWN.name) : undefined;
     return {
-        id: untrusted(item.id, 100),
-        name: untrusted(item.name, 200),
+        id: untrusted(item.id, SHOWN.id),
+        name: untrusted(item.name, SHOWN.name),
         sourceRepositoryName: text(item.sourceRepositoryName),
         sourceBranchName: text(item.sourceBranchName),
         definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,
@@ -32223,7 +32231,7 @@ function toTransportError(operation, error) {
     const err = error;
     // A body cut short ('aborted') is a network fault like a reset.
     const code = err?.code ?? (err?.message === 'aborted' ? 'ECONNRESET' : 'EUNKNOWN');
-    const detail = untrusted(String(err?.message ?? error), 300);
+    const detail = untrusted(String(err?.message ?? error), SHOWN.detail);
     const hint = NETWORK_HINTS[code];
     return new TransportError(operation, code, hint ? `${hint} (${detail})` : `network error: ${detail}`);
 }
@@ -32265,9 +32273,44 @@ function ssoSessionSecrets(raw) {
  * member, none showing a secret; returns undefined when there is any.
  */
 function parseSsoSession(raw, now, problems) {
-    const name = `Input '${Inputs.SsoSession}'`;
+    const record = parseObject(raw, problems);
+    if (!record)
+        return undefined;
+    const before = problems.length;
+    const members = new MemberReader(record, problems);
+    const region = members.text('region', true);
+    if (region !== undefined && !REGION.test(region))
+        problems.push(`${NAME}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`);
+    const clientId = members.text('clientId', true);
+    const clientSecret = members.text('clientSecret', true);
+    const refreshToken = members.text('refreshToken', true);
+    const accessToken = members.text('accessToken', false);
+    if (accessToken !== undefined && !isBearerToken(accessToken))
+        problems.push(`${NAME}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`);
+    const expiresAt = members.time('expiresAt');
+    const registrationExpiresAt = members.time('registrationExpiresAt');
+    if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
+        problems.push(`${NAME}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
+            `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`);
+    if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
+        return undefined;
+    const startUrl = members.text('startUrl', false);
+    return {
+        startUrl,
+        region,
+        accessToken,
+        expiresAt,
+        clientId,
+        clientSecret,
+        registrationExpiresAt,
+        refreshToken
+    };
+}
+const NAME = `Input '${Inputs.SsoSession}'`;
+/** The JSON object in `raw`, or undefined with the problem said (never the content: it is a secret). */
+function parseObject(raw, problems) {
     if (raw.length > MAX_SSO_SESSION_LENGTH) {
-        problems.push(`${name} is ${raw.length} characters long, far larger than an SSO token cache file ` +
+        problems.push(`${NAME} is ${raw.length} characters long, far larger than an SSO token cache file ` +
             `(at most ${MAX_SSO_SESSION_LENGTH} are accepted). Store the content of one cache file. ${LOGIN_HINT}`);
         return undefined;
     }
@@ -32277,63 +32320,45 @@ function parseSsoSession(raw, now, problems) {
     }
     catch {
         // JSON.parse's own message quotes the input, which is a secret: say nothing of the content.
-        problems.push(`${name} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`);
+        problems.push(`${NAME} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`);
         return undefined;
     }
-    if (!isRecord(parsed)) {
-        problems.push(`${name} is JSON but not an object. ${LOGIN_HINT}`);
-        return undefined;
+    if (isRecord(parsed))
+        return parsed;
+    problems.push(`${NAME} is JSON but not an object. ${LOGIN_HINT}`);
+    return undefined;
+}
+/** Reads members of the cache file, saying what is missing or malformed. */
+class MemberReader {
+    record;
+    problems;
+    constructor(record, problems) {
+        this.record = record;
+        this.problems = problems;
     }
-    const before = problems.length;
-    const member = (key, required) => {
-        const value = parsed[key];
+    /** A string member; '' and null count as absent. */
+    text(key, required) {
+        const value = this.record[key];
         if (value === undefined || value === null || value === '') {
             if (required)
-                problems.push(`${name} has no '${key}'. ${LOGIN_HINT}`);
+                this.problems.push(`${NAME} has no '${key}'. ${LOGIN_HINT}`);
             return undefined;
         }
-        if (typeof value !== 'string') {
-            problems.push(`${name}: '${key}' is not a string.`);
-            return undefined;
-        }
-        return value;
-    };
-    const time = (key) => {
-        const value = member(key, false);
+        if (typeof value === 'string')
+            return value;
+        this.problems.push(`${NAME}: '${key}' is not a string.`);
+        return undefined;
+    }
+    /** A timestamp member, in ms since the epoch; NaN (with a problem) when it is not one. */
+    time(key) {
+        const value = this.text(key, false);
         if (value === undefined)
             return undefined;
         const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/UTC$/, 'Z')) : NaN;
-        if (Number.isNaN(ms)) {
-            problems.push(`${name}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`);
-        }
+        if (Number.isNaN(ms))
+            this.problems.push(`${NAME}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`);
         return ms;
-    };
-    const region = member('region', true);
-    if (region !== undefined && !REGION.test(region))
-        problems.push(`${name}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`);
-    const clientId = member('clientId', true);
-    const clientSecret = member('clientSecret', true);
-    const refreshToken = member('refreshToken', true);
-    const accessToken = member('accessToken', false);
-    if (accessToken !== undefined && !isBearerToken(accessToken))
-        problems.push(`${name}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`);
-    const expiresAt = time('expiresAt');
-    const registrationExpiresAt = time('registrationExpiresAt');
-    if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
-        problems.push(`${name}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
-            `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`);
-    if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
-        return undefined;
-    return {
-        startUrl: member('startUrl', false),
-        region,
-        accessToken,
-        expiresAt,
-        clientId,
-        clientSecret,
-        registrationExpiresAt,
-        refreshToken
-    };
+    }
 }
 /** The warning to show when the client registration ends within `days`; undefined otherwise. */
 function registrationWarning(session, now, days) {
@@ -32451,9 +32476,10 @@ async function waitForRun(deps, options) {
 
 
 
+
 /** At most this many workflows are listed in a message. */
 const LIST_LIMIT = 20;
-/** Following nextToken stops here: 100 pages of 100 workflows. */
+/** Following nextToken stops here: 100 pages of MAX_WORKFLOWS_PAGE workflows. */
 const MAX_PAGES = 100;
 /** The named workflow cannot be started; the message says why and what to do. */
 class WorkflowError extends Error {
@@ -32475,7 +32501,7 @@ async function listAllWorkflows(client, ref) {
         seen.add(result.nextToken);
         nextToken = result.nextToken;
     }
-    throw new WorkflowError(`${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`);
+    throw new WorkflowError(`${ref.space}/${ref.project} has more than ${MAX_PAGES * MAX_WORKFLOWS_PAGE} workflows; use '${Inputs.WorkflowId}' instead of a name.`);
 }
 /** The one workflow with exactly this name, or a WorkflowError that lists what exists. */
 async function resolveWorkflowName(client, ref, name) {
@@ -32690,56 +32716,71 @@ function secretsIn(read, env) {
 function getSettings(read, env, now = Date.now()) {
     const problems = [];
     const input = (name) => read(name).trim();
-    const space = input(Inputs.Space);
-    const project = input(Inputs.Project);
-    for (const [name, value] of [
-        [Inputs.Space, space],
-        [Inputs.Project, project]
-    ]) {
-        if (!value)
-            problems.push(`Input '${name}' is required.`);
-        else if (!isValidName(value))
-            problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`);
-    }
-    const target = readTarget(input(Inputs.WorkflowId), input(Inputs.WorkflowName), input(Inputs.RunId), problems);
-    const credential = readCredential(input(Inputs.Token), input(Inputs.SsoSession), env, now, problems);
-    const clientToken = input(Inputs.ClientToken) || undefined;
-    if (clientToken !== undefined && !isValidClientToken(clientToken))
-        problems.push(`Invalid ${Inputs.ClientToken} ${quote(clientToken)}. Expected 1-${CLIENT_TOKEN_MAX_LENGTH} ` +
-            `characters: ${NAME_PATTERN_TEXT}.`);
+    const space = readName(Inputs.Space, input(Inputs.Space), problems);
+    const project = readName(Inputs.Project, input(Inputs.Project), problems);
+    const target = readTarget(input, problems);
+    const credential = readCredential(input, env, now, problems);
+    const clientToken = readClientToken(input(Inputs.ClientToken), problems);
     const endpoint = readEndpoint([
         [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
         [`Environment variable ${ENV_ENDPOINT}`, env[ENV_ENDPOINT]?.trim()]
     ], DEFAULT_ENDPOINT, problems);
-    const maxAttempts = readWholeNumber(input(Inputs.MaxAttempts)
-        ? `Input '${Inputs.MaxAttempts}'`
-        : `Environment variable ${ENV_MAX_ATTEMPTS}`, input(Inputs.MaxAttempts) || env[ENV_MAX_ATTEMPTS]?.trim() || String(DEFAULT_MAX_ATTEMPTS), MAX_ATTEMPTS_RANGE, problems);
-    const requestTimeoutSeconds = readWholeNumber(`Input '${Inputs.RequestTimeoutSeconds}'`, input(Inputs.RequestTimeoutSeconds) || String(DEFAULT_REQUEST_TIMEOUT_SECONDS), REQUEST_TIMEOUT_RANGE, problems);
-    const wait = readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing';
-    const waitSettings = {
-        timeoutMs: 1000 *
-            readWholeNumber(`Input '${Inputs.WaitTimeoutSeconds}'`, input(Inputs.WaitTimeoutSeconds) || String(DEFAULT_WAIT_TIMEOUT_SECONDS), WAIT_TIMEOUT_RANGE, problems),
-        pollIntervalMs: 1000 *
-            readWholeNumber(`Input '${Inputs.PollIntervalSeconds}'`, input(Inputs.PollIntervalSeconds) || String(DEFAULT_POLL_INTERVAL_SECONDS), POLL_INTERVAL_RANGE, problems),
-        succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
-    };
+    const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems);
+    const requestTimeoutMs = readSeconds(Inputs.RequestTimeoutSeconds, input(Inputs.RequestTimeoutSeconds), DEFAULT_REQUEST_TIMEOUT_SECONDS, REQUEST_TIMEOUT_RANGE, problems);
+    const waits = readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing';
+    const wait = readWait(input, problems);
     if (problems.length > 0 || !target || !credential)
         throw new InputError(problems);
     return {
         space,
         project,
         target,
-        wait: wait ? waitSettings : undefined,
+        wait: waits ? wait : undefined,
         credential,
         clientToken,
         endpoint,
         maxAttempts,
-        requestTimeoutMs: requestTimeoutSeconds * 1000,
+        requestTimeoutMs,
         github: gitHubContext(env)
     };
 }
+function readName(name, value, problems) {
+    if (!value)
+        problems.push(`Input '${name}' is required.`);
+    else if (!isValidName(value))
+        problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`);
+    return value;
+}
+/** `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. */
+function readMaxAttempts(value, env, problems) {
+    const fromEnv = env[ENV_MAX_ATTEMPTS]?.trim();
+    const [source, text] = value
+        ? [`Input '${Inputs.MaxAttempts}'`, value]
+        : [`Environment variable ${ENV_MAX_ATTEMPTS}`, fromEnv || String(DEFAULT_MAX_ATTEMPTS)];
+    return readWholeNumber(source, text, MAX_ATTEMPTS_RANGE, problems);
+}
+function readClientToken(value, problems) {
+    if (value && !isValidClientToken(value))
+        problems.push(`Invalid ${Inputs.ClientToken} ${quote(value)}. Expected 1-${CLIENT_TOKEN_MAX_LENGTH} ` +
+            `characters: ${NAME_PATTERN_TEXT}.`);
+    return value || undefined;
+}
+function readWait(input, problems) {
+    return {
+        timeoutMs: readSeconds(Inputs.WaitTimeoutSeconds, input(Inputs.WaitTimeoutSeconds), DEFAULT_WAIT_TIMEOUT_SECONDS, WAIT_TIMEOUT_RANGE, problems),
+        pollIntervalMs: readSeconds(Inputs.PollIntervalSeconds, input(Inputs.PollIntervalSeconds), DEFAULT_POLL_INTERVAL_SECONDS, POLL_INTERVAL_RANGE, problems),
+        succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
+    };
+}
+/** A whole number of seconds input, in milliseconds. */
+function readSeconds(name, value, fallback, range, problems) {
+    return 1000 * readWholeNumber(`Input '${name}'`, value || String(fallback), range, problems);
+}
 const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666';
-function readTarget(workflowId, workflowName, runId, problems) {
+function readTarget(input, problems) {
+    const workflowId = input(Inputs.WorkflowId);
+    const workflowName = input(Inputs.WorkflowName);
+    const runId = input(Inputs.RunId);
     const before = problems.length;
     if (workflowId && !isUuid(workflowId))
         problems.push(`Invalid ${Inputs.WorkflowId} ${quote(workflowId)}. Expected the workflow's UUID, ${UUID_EXAMPLE}.`);
@@ -32802,7 +32843,9 @@ function readWholeNumber(source, value, range, problems) {
 }
 const SESSION_EXAMPLE = `${Inputs.SsoSession}: \${{ secrets.CODECATALYST_SSO_SESSION }}`;
 /** Exactly one of `token` and `sso-session`, or neither and AWS_BEARER_TOKEN_CODECATALYST. */
-function readCredential(token, session, env, now, problems) {
+function readCredential(input, env, now, problems) {
+    const token = input(Inputs.Token);
+    const session = input(Inputs.SsoSession);
     if (token && session) {
         problems.push(`Inputs '${Inputs.Token}' and '${Inputs.SsoSession}' are both set. Give only one: ` +
             `'${Inputs.SsoSession}' (recommended) is renewed by the action, '${Inputs.Token}' is used as is.`);

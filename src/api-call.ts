@@ -11,7 +11,7 @@ import {
 } from './errors.js'
 import type { HttpRequest, Transport } from './http-transport.js'
 import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
-import { untrusted } from './safe-text.js'
+import { SHOWN, untrusted } from './safe-text.js'
 
 export interface ApiDeps extends RetryDeps {
   transport: Transport
@@ -30,9 +30,6 @@ export interface ApiCall extends Omit<HttpRequest, 'signal'> {
   /** When it must be over, retries included (ms since the epoch): each attempt and backoff fits before it. */
   deadline?: number
 }
-
-/** Longest piece of a response body quoted in an error. */
-const BODY_EXCERPT = 200
 
 /** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
 export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown> {
@@ -54,7 +51,7 @@ export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown
         throw new TransportError(operation, 'ETIMEDOUT', 'its deadline passed before it was sent')
       const response = await deps.transport({ ...http, timeoutMs, signal: deps.signal })
       if (response.status >= 300 && response.status < 400) {
-        const location = untrusted(String(response.headers.location ?? 'nowhere'), BODY_EXCERPT)
+        const location = untrusted(String(response.headers.location ?? 'nowhere'), SHOWN.excerpt)
         throw new ResponseError(
           operation,
           `the endpoint answered HTTP ${response.status}, a redirect to ${location}. It was not followed, ` +
@@ -69,7 +66,7 @@ export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown
       } catch {
         const shown = secretResponse
           ? '(not shown: it may hold credentials)'
-          : untrusted(response.body, BODY_EXCERPT) || '(empty)'
+          : untrusted(response.body, SHOWN.excerpt) || '(empty)'
         throw new ResponseError(
           operation,
           `HTTP ${response.status} with a body that is not JSON: ${shown}`
@@ -93,6 +90,6 @@ export function missingFromResponse(
   body: unknown,
   secret = false
 ): ResponseError {
-  const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', BODY_EXCERPT)}`
+  const shown = secret ? '' : `: ${untrusted(JSON.stringify(body) ?? 'undefined', SHOWN.excerpt)}`
   return new ResponseError(operation, `the response has no ${what}${shown}`)
 }

@@ -2,7 +2,7 @@ import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
 import { type Credentials, isRejectedToken } from './credentials.js'
 import { ResponseError, ServiceError, isRecord } from './errors.js'
 import { NEXT_TOKEN_MAX_LENGTH, isUuid } from './model.js'
-import { untrusted } from './safe-text.js'
+import { SHOWN, untrusted } from './safe-text.js'
 
 export interface ClientConfig {
   /** API base URL without a trailing slash. */
@@ -23,9 +23,6 @@ export interface ProjectRef {
 
 export interface StartedRun {
   id: string
-  workflowId: string
-  spaceName: string
-  projectName: string
 }
 
 export interface WorkflowRun {
@@ -91,14 +88,7 @@ export class CodeCatalystClient {
     if (!isRecord(body) || typeof body.id !== 'string' || !isUuid(body.id)) {
       throw missingFromResponse(operation, 'valid run id', body)
     }
-    const text = (value: unknown, fallback: string) =>
-      typeof value === 'string' ? untrusted(value, 100) : fallback
-    return {
-      id: body.id,
-      workflowId: text(body.workflowId, ref.workflowId),
-      spaceName: text(body.spaceName, ref.space),
-      projectName: text(body.projectName, ref.project)
-    }
+    return { id: body.id }
   }
 
   /** GET /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns/{id} */
@@ -120,8 +110,8 @@ export class CodeCatalystClient {
     return {
       // The id asked for, not the one echoed: it is printed in every status line.
       id: ref.runId,
-      workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, 100) : '',
-      status: untrusted(body.status, 100),
+      workflowId: typeof body.workflowId === 'string' ? untrusted(body.workflowId, SHOWN.id) : '',
+      status: untrusted(body.status, SHOWN.id),
       startTime: timestamp(body.startTime),
       endTime: timestamp(body.endTime)
     }
@@ -204,15 +194,13 @@ export class CodeCatalystClient {
 
 function toWorkflow(operation: string, item: unknown): Workflow {
   if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') {
-    throw new ResponseError(
-      operation,
-      `a workflow has no id or name: ${untrusted(JSON.stringify(item), 200)}`
-    )
+    throw missingFromResponse(operation, 'workflow id or name in an item', item)
   }
-  const text = (value: unknown) => (typeof value === 'string' ? untrusted(value, 200) : undefined)
+  const text = (value: unknown) =>
+    typeof value === 'string' ? untrusted(value, SHOWN.name) : undefined
   return {
-    id: untrusted(item.id, 100),
-    name: untrusted(item.name, 200),
+    id: untrusted(item.id, SHOWN.id),
+    name: untrusted(item.name, SHOWN.name),
     sourceRepositoryName: text(item.sourceRepositoryName),
     sourceBranchName: text(item.sourceBranchName),
     definitionPath: isRecord(item.definition) ? text(item.definition.path) : undefined,

@@ -8,7 +8,7 @@ import { Inputs, SSO_REFRESH_WINDOW_MS } from './constants.js'
 import type { ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
 import type { CredentialSettings } from './input-helper.js'
-import { untrusted } from './safe-text.js'
+import { SHOWN, untrusted } from './safe-text.js'
 import {
   type MintedToken,
   type RefreshGrant,
@@ -156,7 +156,7 @@ export function describeCredential(settings: CredentialSettings): string {
     : ''
   return (
     `Authenticating with the SSO session from input '${Inputs.SsoSession}'` +
-    `${session.startUrl ? ` (${untrusted(session.startUrl, 100)})` : ''}, ` +
+    `${session.startUrl ? ` (${untrusted(session.startUrl, SHOWN.name)})` : ''}, ` +
     `renewing its access token through ${oidcEndpoint}${registration}.`
   )
 }

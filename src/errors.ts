@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { redact, untrusted } from './safe-text.js'
+import { Inputs } from './constants.js'
+import { SHOWN, redact, untrusted } from './safe-text.js'
 
 /** How a failure may be retried: throttling backs off longer than a transient fault. */
 export type RetryClass = 'throttling' | 'transient'
@@ -106,21 +107,19 @@ export type ErrorHints = Readonly<Record<string, string>>
 
 /** The CodeCatalyst API's errors. */
 export const CODECATALYST_HINTS: ErrorHints = {
-  ValidationException:
-    'Check the space, project and workflow-id inputs: CodeCatalyst rejected them as malformed.',
+  ValidationException: `Check the ${Inputs.Space}, ${Inputs.Project} and ${Inputs.WorkflowId} inputs: CodeCatalyst rejected them as malformed.`,
   ServiceQuotaExceededException:
     "The space has reached a limit of its billing tier. Reduce usage or change the space's tier in the CodeCatalyst console.",
   AccessDeniedException:
     'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
     "and that the token's user has a role in the project that may run workflows (Contributor or Project administrator).",
   ResourceNotFoundException:
-    'Check the space, project and workflow-id: they are case-sensitive, the workflow must exist in that project, ' +
+    `Check the ${Inputs.Space}, ${Inputs.Project} and ${Inputs.WorkflowId}: they are case-sensitive, the workflow must exist in that project, ` +
     "and the token's user must be a member of the space and project.",
   ConflictException:
-    'The request conflicts with the current state in CodeCatalyst. If you set client-token, it may already have been ' +
+    `The request conflicts with the current state in CodeCatalyst. If you set ${Inputs.ClientToken}, it may already have been ` +
     'used for a different workflow: use a new one.',
-  ThrottlingException:
-    'CodeCatalyst is throttling requests. Re-run the job later, or raise max-attempts to wait longer.'
+  ThrottlingException: `CodeCatalyst is throttling requests. Re-run the job later, or raise ${Inputs.MaxAttempts} to wait longer.`
 }
 
 function hintFor(status: number, type: string | undefined, hints: ErrorHints): string | undefined {
@@ -140,7 +139,7 @@ export function parseErrorType(headers: IncomingHttpHeaders, body: unknown): str
   // Redact before cutting: a secret that holds ':' or '#' must not leave a piece behind.
   const [beforeColon = ''] = redact(found).split(':')
   const type = (beforeColon.split('#').pop() ?? '').trim()
-  return type ? untrusted(type, 100) : undefined
+  return type ? untrusted(type, SHOWN.id) : undefined
 }
 
 /** Builds the error for a non-2xx response, whatever its body is. */
@@ -177,7 +176,7 @@ export function serviceErrorFrom(
     status,
     parseErrorType(headers, parsed),
     typeof message === 'string' ? untrusted(message) : undefined,
-    typeof requestId === 'string' ? untrusted(requestId, 100) : undefined,
+    typeof requestId === 'string' ? untrusted(requestId, SHOWN.id) : undefined,
     bodyKind,
     hints
   )

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, RequestOptions as NodeRequestOptions } from 'node:http'
 import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { TransportError } from './errors.js'
-import { untrusted } from './safe-text.js'
+import { SHOWN, untrusted } from './safe-text.js'
 
 export interface HttpRequest {
   operation: string
@@ -151,7 +151,7 @@ function toTransportError(operation: string, error: unknown): TransportError {
   const err = error as NodeJS.ErrnoException
   // A body cut short ('aborted') is a network fault like a reset.
   const code = err?.code ?? (err?.message === 'aborted' ? 'ECONNRESET' : 'EUNKNOWN')
-  const detail = untrusted(String(err?.message ?? error), 300)
+  const detail = untrusted(String(err?.message ?? error), SHOWN.detail)
   const hint = NETWORK_HINTS[code]
   return new TransportError(
     operation,

@@ -110,40 +110,11 @@ export function getSettings(
 ): Settings {
   const problems: string[] = []
   const input = (name: Inputs): string => read(name).trim()
-
-  const space = input(Inputs.Space)
-  const project = input(Inputs.Project)
-  for (const [name, value] of [
-    [Inputs.Space, space],
-    [Inputs.Project, project]
-  ] as const) {
-    if (!value) problems.push(`Input '${name}' is required.`)
-    else if (!isValidName(value))
-      problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`)
-  }
-
-  const target = readTarget(
-    input(Inputs.WorkflowId),
-    input(Inputs.WorkflowName),
-    input(Inputs.RunId),
-    problems
-  )
-
-  const credential = readCredential(
-    input(Inputs.Token),
-    input(Inputs.SsoSession),
-    env,
-    now,
-    problems
-  )
-
-  const clientToken = input(Inputs.ClientToken) || undefined
-  if (clientToken !== undefined && !isValidClientToken(clientToken))
-    problems.push(
-      `Invalid ${Inputs.ClientToken} ${quote(clientToken)}. Expected 1-${CLIENT_TOKEN_MAX_LENGTH} ` +
-        `characters: ${NAME_PATTERN_TEXT}.`
-    )
-
+  const space = readName(Inputs.Space, input(Inputs.Space), problems)
+  const project = readName(Inputs.Project, input(Inputs.Project), problems)
+  const target = readTarget(input, problems)
+  const credential = readCredential(input, env, now, problems)
+  const clientToken = readClientToken(input(Inputs.ClientToken), problems)
   const endpoint = readEndpoint(
     [
       [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
@@ -152,66 +123,95 @@ export function getSettings(
     DEFAULT_ENDPOINT,
     problems
   )
-
-  const maxAttempts = readWholeNumber(
-    input(Inputs.MaxAttempts)
-      ? `Input '${Inputs.MaxAttempts}'`
-      : `Environment variable ${ENV_MAX_ATTEMPTS}`,
-    input(Inputs.MaxAttempts) || env[ENV_MAX_ATTEMPTS]?.trim() || String(DEFAULT_MAX_ATTEMPTS),
-    MAX_ATTEMPTS_RANGE,
-    problems
-  )
-  const requestTimeoutSeconds = readWholeNumber(
-    `Input '${Inputs.RequestTimeoutSeconds}'`,
-    input(Inputs.RequestTimeoutSeconds) || String(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems)
+  const requestTimeoutMs = readSeconds(
+    Inputs.RequestTimeoutSeconds,
+    input(Inputs.RequestTimeoutSeconds),
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
     REQUEST_TIMEOUT_RANGE,
     problems
   )
-
-  const wait = readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing'
-  const waitSettings: WaitSettings = {
-    timeoutMs:
-      1000 *
-      readWholeNumber(
-        `Input '${Inputs.WaitTimeoutSeconds}'`,
-        input(Inputs.WaitTimeoutSeconds) || String(DEFAULT_WAIT_TIMEOUT_SECONDS),
-        WAIT_TIMEOUT_RANGE,
-        problems
-      ),
-    pollIntervalMs:
-      1000 *
-      readWholeNumber(
-        `Input '${Inputs.PollIntervalSeconds}'`,
-        input(Inputs.PollIntervalSeconds) || String(DEFAULT_POLL_INTERVAL_SECONDS),
-        POLL_INTERVAL_RANGE,
-        problems
-      ),
-    succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
-  }
+  const waits =
+    readBoolean(Inputs.Wait, input(Inputs.Wait), problems) || target?.kind === 'existing'
+  const wait = readWait(input, problems)
 
   if (problems.length > 0 || !target || !credential) throw new InputError(problems)
   return {
     space,
     project,
     target,
-    wait: wait ? waitSettings : undefined,
+    wait: waits ? wait : undefined,
     credential,
     clientToken,
     endpoint,
     maxAttempts,
-    requestTimeoutMs: requestTimeoutSeconds * 1000,
+    requestTimeoutMs,
     github: gitHubContext(env)
   }
 }
 
+function readName(name: Inputs, value: string, problems: string[]): string {
+  if (!value) problems.push(`Input '${name}' is required.`)
+  else if (!isValidName(value))
+    problems.push(`Invalid ${name} ${quote(value)}. Expected ${NAME_PATTERN_TEXT}.`)
+  return value
+}
+
+/** `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. */
+function readMaxAttempts(value: string, env: NodeJS.ProcessEnv, problems: string[]): number {
+  const fromEnv = env[ENV_MAX_ATTEMPTS]?.trim()
+  const [source, text] = value
+    ? [`Input '${Inputs.MaxAttempts}'`, value]
+    : [`Environment variable ${ENV_MAX_ATTEMPTS}`, fromEnv || String(DEFAULT_MAX_ATTEMPTS)]
+  return readWholeNumber(source, text, MAX_ATTEMPTS_RANGE, problems)
+}
+
+function readClientToken(value: string, problems: string[]): string | undefined {
+  if (value && !isValidClientToken(value))
+    problems.push(
+      `Invalid ${Inputs.ClientToken} ${quote(value)}. Expected 1-${CLIENT_TOKEN_MAX_LENGTH} ` +
+        `characters: ${NAME_PATTERN_TEXT}.`
+    )
+  return value || undefined
+}
+
+function readWait(input: (name: Inputs) => string, problems: string[]): WaitSettings {
+  return {
+    timeoutMs: readSeconds(
+      Inputs.WaitTimeoutSeconds,
+      input(Inputs.WaitTimeoutSeconds),
+      DEFAULT_WAIT_TIMEOUT_SECONDS,
+      WAIT_TIMEOUT_RANGE,
+      problems
+    ),
+    pollIntervalMs: readSeconds(
+      Inputs.PollIntervalSeconds,
+      input(Inputs.PollIntervalSeconds),
+      DEFAULT_POLL_INTERVAL_SECONDS,
+      POLL_INTERVAL_RANGE,
+      problems
+    ),
+    succeedOn: readSucceedOn(input(Inputs.SucceedOn) || DEFAULT_SUCCEED_ON, problems)
+  }
+}
+
+/** A whole number of seconds input, in milliseconds. */
+function readSeconds(
+  name: Inputs,
+  value: string,
+  fallback: number,
+  range: { min: number; max: number },
+  problems: string[]
+): number {
+  return 1000 * readWholeNumber(`Input '${name}'`, value || String(fallback), range, problems)
+}
+
 const UUID_EXAMPLE = 'like 0a1b2c3d-1111-4222-8333-444455556666'
 
-function readTarget(
-  workflowId: string,
-  workflowName: string,
-  runId: string,
-  problems: string[]
-): Target | undefined {
+function readTarget(input: (name: Inputs) => string, problems: string[]): Target | undefined {
+  const workflowId = input(Inputs.WorkflowId)
+  const workflowName = input(Inputs.WorkflowName)
+  const runId = input(Inputs.RunId)
   const before = problems.length
   if (workflowId && !isUuid(workflowId))
     problems.push(
@@ -294,12 +294,13 @@ const SESSION_EXAMPLE = `${Inputs.SsoSession}: \${{ secrets.CODECATALYST_SSO_SES
 
 /** Exactly one of `token` and `sso-session`, or neither and AWS_BEARER_TOKEN_CODECATALYST. */
 function readCredential(
-  token: string,
-  session: string,
+  input: (name: Inputs) => string,
   env: NodeJS.ProcessEnv,
   now: number,
   problems: string[]
 ): CredentialSettings | undefined {
+  const token = input(Inputs.Token)
+  const session = input(Inputs.SsoSession)
   if (token && session) {
     problems.push(
       `Inputs '${Inputs.Token}' and '${Inputs.SsoSession}' are both set. Give only one: ` +

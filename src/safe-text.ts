@@ -20,6 +20,22 @@ export function redact(text: string): string {
   return redacted
 }
 
+/** How much of a piece of text from the network a message shows, by what it is. */
+export const SHOWN = {
+  /** A value quoted back to the user, e.g. an input. */
+  value: 80,
+  /** An id, a status, a request id, an error type. */
+  id: 100,
+  /** A name, a repository, a branch, a path. */
+  name: 200,
+  /** An excerpt of a response body. */
+  excerpt: 200,
+  /** A network error's own detail. */
+  detail: 300,
+  /** A service's error message. */
+  message: 500
+} as const
+
 /** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
@@ -40,7 +56,7 @@ export function isBearerToken(value: string): boolean {
  * `::stop-commands::`, `::warning::`). Text from the service is flattened to one line, so it can never
  * start a line of its own, and shortened so a hostile or broken server cannot flood the log.
  */
-export function untrusted(text: string, maxLength = 500): string {
+export function untrusted(text: string, maxLength: number = SHOWN.message): string {
   // Redact before flattening (a secret may hold what flattening changes) and after it (flattening may
   // join what was apart), and before shortening, so no prefix of a secret survives a cut.
   const flat = redact(redact(text).replace(CONTROL_CHARACTERS, ' ').trim())
@@ -49,5 +65,5 @@ export function untrusted(text: string, maxLength = 500): string {
 
 /** Shows a value in a message: quoted, on one line, and shortened if long. */
 export function quote(value: string): string {
-  return `'${untrusted(value, 80)}'`
+  return `'${untrusted(value, SHOWN.value)}'`
 }

@@ -60,10 +60,50 @@ export function parseSsoSession(
   now: number,
   problems: string[]
 ): SsoSession | undefined {
-  const name = `Input '${Inputs.SsoSession}'`
+  const record = parseObject(raw, problems)
+  if (!record) return undefined
+  const before = problems.length
+  const members = new MemberReader(record, problems)
+  const region = members.text('region', true)
+  if (region !== undefined && !REGION.test(region))
+    problems.push(`${NAME}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`)
+  const clientId = members.text('clientId', true)
+  const clientSecret = members.text('clientSecret', true)
+  const refreshToken = members.text('refreshToken', true)
+  const accessToken = members.text('accessToken', false)
+  if (accessToken !== undefined && !isBearerToken(accessToken))
+    problems.push(
+      `${NAME}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`
+    )
+  const expiresAt = members.time('expiresAt')
+  const registrationExpiresAt = members.time('registrationExpiresAt')
+  if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
+    problems.push(
+      `${NAME}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
+        `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`
+    )
+  if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
+    return undefined
+  const startUrl = members.text('startUrl', false)
+  return {
+    startUrl,
+    region,
+    accessToken,
+    expiresAt,
+    clientId,
+    clientSecret,
+    registrationExpiresAt,
+    refreshToken
+  }
+}
+
+const NAME = `Input '${Inputs.SsoSession}'`
+
+/** The JSON object in `raw`, or undefined with the problem said (never the content: it is a secret). */
+function parseObject(raw: string, problems: string[]): Record<string, unknown> | undefined {
   if (raw.length > MAX_SSO_SESSION_LENGTH) {
     problems.push(
-      `${name} is ${raw.length} characters long, far larger than an SSO token cache file ` +
+      `${NAME} is ${raw.length} characters long, far larger than an SSO token cache file ` +
         `(at most ${MAX_SSO_SESSION_LENGTH} are accepted). Store the content of one cache file. ${LOGIN_HINT}`
     )
     return undefined
@@ -74,70 +114,44 @@ export function parseSsoSession(
   } catch {
     // JSON.parse's own message quotes the input, which is a secret: say nothing of the content.
     problems.push(
-      `${name} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`
+      `${NAME} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`
     )
     return undefined
   }
-  if (!isRecord(parsed)) {
-    problems.push(`${name} is JSON but not an object. ${LOGIN_HINT}`)
+  if (isRecord(parsed)) return parsed
+  problems.push(`${NAME} is JSON but not an object. ${LOGIN_HINT}`)
+  return undefined
+}
+
+/** Reads members of the cache file, saying what is missing or malformed. */
+class MemberReader {
+  constructor(
+    private readonly record: Record<string, unknown>,
+    private readonly problems: string[]
+  ) {}
+
+  /** A string member; '' and null count as absent. */
+  text(key: string, required: boolean): string | undefined {
+    const value = this.record[key]
+    if (value === undefined || value === null || value === '') {
+      if (required) this.problems.push(`${NAME} has no '${key}'. ${LOGIN_HINT}`)
+      return undefined
+    }
+    if (typeof value === 'string') return value
+    this.problems.push(`${NAME}: '${key}' is not a string.`)
     return undefined
   }
 
-  const before = problems.length
-  const member = (key: string, required: boolean): string | undefined => {
-    const value = parsed[key]
-    if (value === undefined || value === null || value === '') {
-      if (required) problems.push(`${name} has no '${key}'. ${LOGIN_HINT}`)
-      return undefined
-    }
-    if (typeof value !== 'string') {
-      problems.push(`${name}: '${key}' is not a string.`)
-      return undefined
-    }
-    return value
-  }
-  const time = (key: string): number | undefined => {
-    const value = member(key, false)
+  /** A timestamp member, in ms since the epoch; NaN (with a problem) when it is not one. */
+  time(key: string): number | undefined {
+    const value = this.text(key, false)
     if (value === undefined) return undefined
     const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/UTC$/, 'Z')) : NaN
-    if (Number.isNaN(ms)) {
-      problems.push(
-        `${name}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`
+    if (Number.isNaN(ms))
+      this.problems.push(
+        `${NAME}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`
       )
-    }
     return ms
-  }
-
-  const region = member('region', true)
-  if (region !== undefined && !REGION.test(region))
-    problems.push(`${name}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`)
-  const clientId = member('clientId', true)
-  const clientSecret = member('clientSecret', true)
-  const refreshToken = member('refreshToken', true)
-  const accessToken = member('accessToken', false)
-  if (accessToken !== undefined && !isBearerToken(accessToken))
-    problems.push(
-      `${name}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`
-    )
-  const expiresAt = time('expiresAt')
-  const registrationExpiresAt = time('registrationExpiresAt')
-  if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
-    problems.push(
-      `${name}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
-        `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`
-    )
-
-  if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
-    return undefined
-  return {
-    startUrl: member('startUrl', false),
-    region,
-    accessToken,
-    expiresAt,
-    clientId,
-    clientSecret,
-    registrationExpiresAt,
-    refreshToken
   }
 }
 

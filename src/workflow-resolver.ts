@@ -1,8 +1,9 @@
-import type {
-  CodeCatalystClient,
-  ProjectRef,
-  Workflow,
-  WorkflowRun
+import {
+  type CodeCatalystClient,
+  MAX_WORKFLOWS_PAGE,
+  type ProjectRef,
+  type Workflow,
+  type WorkflowRun
 } from './codecatalyst-client.js'
 import { ApiError, ResponseError, ServiceError, TransportError } from './errors.js'
 import { Inputs } from './constants.js'
@@ -13,7 +14,7 @@ export type WorkflowRef = { id: string } | { name: string }
 
 /** At most this many workflows are listed in a message. */
 const LIST_LIMIT = 20
-/** Following nextToken stops here: 100 pages of 100 workflows. */
+/** Following nextToken stops here: 100 pages of MAX_WORKFLOWS_PAGE workflows. */
 const MAX_PAGES = 100
 
 /** The named workflow cannot be started; the message says why and what to do. */
@@ -43,7 +44,7 @@ export async function listAllWorkflows(
     nextToken = result.nextToken
   }
   throw new WorkflowError(
-    `${ref.space}/${ref.project} has more than ${MAX_PAGES * 100} workflows; use '${Inputs.WorkflowId}' instead of a name.`
+    `${ref.space}/${ref.project} has more than ${MAX_PAGES * MAX_WORKFLOWS_PAGE} workflows; use '${Inputs.WorkflowId}' instead of a name.`
   )
 }
 
