@@ -361,8 +361,10 @@ describe('9. a cancel anywhere says what is known', () => {
     )
     expect(Date.now() - at.ms).toBeLessThan(2000)
     expect(result.code).toBe(1)
-    const clientToken = JSON.parse(standIn.requestsFor('StartWorkflowRun')[0]!.body)
-      .clientToken as string
+    const sent = JSON.parse(standIn.requestsFor('StartWorkflowRun')[0]!.body) as {
+      clientToken: string
+    }
+    const { clientToken } = sent
     expect(errorAnnotation(result.stdout)).toMatch(
       new RegExp(
         `^The job was cancelled while StartWorkflowRun was in flight: the run may or may not have started\\. ` +

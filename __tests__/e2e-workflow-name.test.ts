@@ -41,9 +41,9 @@ describe('workflow-name', () => {
     expect(result.code).toBe(0)
     expect(standIn.requestsFor('ListWorkflows')).toHaveLength(2)
     const [started] = [...standIn.runs.values()]
-    expect(started!.workflowId).toBe(many[110]!.id)
+    expect(started!.workflowId).toBe(many[110].id)
     expect(result.outputs).toMatchObject({
-      'workflow-id': many[110]!.id,
+      'workflow-id': many[110].id,
       'workflow-name': 'deploy',
       'run-id': started!.id
     })

@@ -8,6 +8,9 @@ const VALID = {
   token: 'secret-token-value'
 }
 
+const INVALID_SPACE = [expect.stringMatching(/^Invalid space/)]
+const textMatching = (pattern?: RegExp) => pattern && expect.stringMatching(pattern)
+
 function settings(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   return getSettings(name => inputs[name] ?? '', env)
 }
@@ -102,9 +105,8 @@ describe('getSettings', () => {
     ['spa ce', false],
     ['ünïcode', false]
   ])('checks the model pattern for space %p', (space, ok) => {
-    const result = () => settings({ ...VALID, space })
-    if (ok) expect(result()).toHaveProperty('space', space)
-    else expect(result).toThrow(/Invalid space/)
+    const outcome = ok ? settings({ ...VALID, space }).space : problems({ ...VALID, space })
+    expect(outcome).toEqual(ok ? space : INVALID_SPACE)
   })
 
   it('accepts a client-token of 64 characters and rejects one of 65', () => {
@@ -253,9 +255,7 @@ describe('checkEndpoint', () => {
     ['https://user:pass@codecatalyst.global.api.aws', /credentials/],
     ['https://codecatalyst.global.api.aws/?x=1', /query/]
   ])('%s', (url, expected) => {
-    const problem = checkEndpoint(url)
-    if (expected === undefined) expect(problem).toBeUndefined()
-    else expect(problem).toMatch(expected)
+    expect(checkEndpoint(url)).toEqual(textMatching(expected))
   })
 })
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals'
-import type { WorkflowRun } from '../src/codecatalyst-client.js'
 import { ServiceError, TransportError } from '../src/errors.js'
 import { FINISHED_STATUSES } from '../src/model.js'
 import { formatDuration } from '../src/format.js'
@@ -29,7 +28,7 @@ function harness(steps: Step[], options: Partial<WaitOptions> = {}, pollMs = 0) 
           workflowId: 'wf-1',
           status: step,
           startTime: '2026-01-01T00:00:00.000Z'
-        } as WorkflowRun
+        }
       },
       now: () => now,
       sleep: async ms => {

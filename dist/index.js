@@ -31876,13 +31876,13 @@ class StaticCredentials {
         this.value = value;
         this.source = source;
     }
-    async token() {
-        return this.value;
+    token() {
+        return Promise.resolve(this.value);
     }
-    async renew(rejected) {
-        throw new CredentialError(`${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
+    renew(rejected) {
+        return Promise.reject(new CredentialError(`${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
             `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
-            `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`);
+            `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`));
     }
 }
 /**
@@ -32507,8 +32507,9 @@ async function listAllWorkflows(client, ref) {
 async function resolveWorkflowName(client, ref, name) {
     const workflows = await listAllWorkflows(client, ref);
     const matches = workflows.filter(w => w.name === name);
-    if (matches.length === 1)
-        return matches[0];
+    const [only] = matches;
+    if (only && matches.length === 1)
+        return only;
     const where = `${ref.space}/${ref.project}`;
     if (matches.length === 0) {
         const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase());

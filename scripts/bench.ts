@@ -83,29 +83,33 @@ function timeOnce(args: string[], env: Record<string, string>): Promise<number> 
   )
 }
 
-const names = Object.keys(subjects)
-const times: Record<string, number[]> = Object.fromEntries(names.map(n => [n, []]))
-for (const name of names) await timeOnce(subjects[name]!.args, subjects[name]!.env) // warm the file cache
+const entries = Object.entries(subjects)
+const names = entries.map(([name]) => name)
+const times = new Map<string, number[]>(names.map(n => [n, []]))
+for (const [, subject] of entries) await timeOnce(subject.args, subject.env) // warm the file cache
 for (let i = 0; i < runs; i++) {
   // Rotate the order each round so no subject always runs first.
-  for (let j = 0; j < names.length; j++) {
-    const name = names[(i + j) % names.length]!
-    times[name]!.push(await timeOnce(subjects[name]!.args, subjects[name]!.env))
+  for (let j = 0; j < entries.length; j++) {
+    const [name, subject] = entries[(i + j) % entries.length] ?? []
+    if (name && subject) times.get(name)?.push(await timeOnce(subject.args, subject.env))
   }
 }
 await standIn.close()
 rmSync(scratch, { recursive: true, force: true })
 
 const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  const at = (i: number) => sorted[i] ?? NaN
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2
 }
-const m = Object.fromEntries(names.map(n => [n, median(times[n]!)]))
+const m = new Map(names.map(n => [n, median(times.get(n) ?? [])]))
+const ms = (name: string) => m.get(name) ?? NaN
 console.log(
   `Whole-process time, median of ${runs} interleaved runs each (node ${process.version}):`
 )
-for (const name of names) console.log(`  ${name.padEnd(8)} ${m[name]!.toFixed(1).padStart(7)} ms`)
-const ratio = (a: string, b: string) => (m[a]! / m[b]!).toFixed(2)
+for (const name of names) console.log(`  ${name.padEnd(8)} ${ms(name).toFixed(1).padStart(7)} ms`)
+const ratio = (a: string, b: string) => (ms(a) / ms(b)).toFixed(2)
 console.log(`  action / floor   = ${ratio('action', 'floor')}  (target <= 1.30)`)
 console.log(`  action / sdk     = ${ratio('action', 'sdk')}  (target <= 0.80)`)
 console.log(`  action / minimal = ${ratio('action', 'minimal')}`)

@@ -80,12 +80,11 @@ export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i]!)
-    if (!match) continue
-    const [, name, delimiter] = match
+    const [, name, delimiter] = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '') ?? []
+    if (!name || !delimiter) continue
     const value: string[] = []
-    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i]!)
-    outputs[name!] = value.join('\n')
+    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] ?? '')
+    outputs[name] = value.join('\n')
   }
   return outputs
 }

@@ -56,7 +56,7 @@ if (endpoint) inputs.endpoint = endpoint
 console.log(
   real
     ? `Running dist/index.js against ${endpoint ?? 'the CodeCatalyst API'}\n`
-    : `Running dist/index.js against the CodeCatalyst stand-in at ${standIn!.url}, with an SSO session ` +
+    : `Running dist/index.js against the CodeCatalyst stand-in at ${standIn?.url}, with an SSO session ` +
         'cached as `aws sso login` writes it, whose access token has expired\n'
 )
 const result = await runAction({
@@ -70,7 +70,7 @@ const result = await runAction({
     ...(process.env.HTTPS_PROXY ? { HTTPS_PROXY: process.env.HTTPS_PROXY } : {}),
     ...(process.env.NO_PROXY ? { NO_PROXY: process.env.NO_PROXY } : {})
   },
-  onSpawn: child => child.stdout!.on('data', (d: Buffer) => process.stdout.write(d))
+  onSpawn: child => child.stdout?.on('data', (d: Buffer) => process.stdout.write(d))
 })
 await standIn?.close()
 

@@ -49,15 +49,17 @@ export class StaticCredentials implements Credentials {
     private readonly source: string
   ) {}
 
-  async token(): Promise<string> {
-    return this.value
+  token(): Promise<string> {
+    return Promise.resolve(this.value)
   }
 
-  async renew(rejected: ServiceError): Promise<string> {
-    throw new CredentialError(
-      `${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
-        `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
-        `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`
+  renew(rejected: ServiceError): Promise<string> {
+    return Promise.reject(
+      new CredentialError(
+        `${rejected.logLine()}\nThe bearer token from ${this.source} has expired or is not accepted, and a ` +
+          `plain token cannot be renewed (SSO access tokens last about an hour). Pass the SSO session instead, ` +
+          `with '${Inputs.SsoSession}', and the action renews the token by itself: see Authentication in the README.`
+      )
     )
   }
 }

@@ -79,7 +79,7 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
       const response = await client.request(
         request.method,
         request.url,
-        request.body ?? null!,
+        request.body ?? null,
         request.headers
       )
       const body = await readLimited(response.message, maxBytes, request.operation)

@@ -56,7 +56,8 @@ export async function resolveWorkflowName(
 ): Promise<Workflow> {
   const workflows = await listAllWorkflows(client, ref)
   const matches = workflows.filter(w => w.name === name)
-  if (matches.length === 1) return matches[0]!
+  const [only] = matches
+  if (only && matches.length === 1) return only
   const where = `${ref.space}/${ref.project}`
   if (matches.length === 0) {
     const similar = workflows.filter(w => w.name.toLowerCase() === name.toLowerCase())

@@ -8,10 +8,24 @@ import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
-import { isFinished, isUuid, isValidClientToken, isValidName } from '../src/model.js'
+import {
+  NEXT_TOKEN_MAX_LENGTH,
+  isFinished,
+  isUuid,
+  isValidClientToken,
+  isValidName
+} from '../src/model.js'
 
-export type Operation =
-  'StartWorkflowRun' | 'GetWorkflowRun' | 'ListWorkflows' | 'GetWorkflow' | 'CreateToken'
+/** The CodeCatalyst operations served: the action's four, and the read-only ones a user would try. */
+export type CodeCatalystOperation =
+  | 'StartWorkflowRun'
+  | 'GetWorkflowRun'
+  | 'ListWorkflows'
+  | 'GetWorkflow'
+  | 'ListWorkflowRuns'
+  | 'GetProject'
+  | 'VerifySession'
+export type Operation = CodeCatalystOperation | 'CreateToken'
 
 /** Faults by name: what a network, a proxy or the service can do to one request. */
 export const FAULTS = [
@@ -50,8 +64,17 @@ export interface StandInWorkflow {
   sourceRepositoryName?: string
   sourceBranchName?: string
   definitionPath?: string
-  /** Statuses that successive GetWorkflowRun calls return for runs of this workflow; the last repeats. */
-  runStatuses?: string[]
+  /**
+   * The statuses a run of this workflow goes through, by time since it started: each lasts `ms`
+   * (default: the stand-in's statusMs); the last one stays.
+   */
+  runStatuses?: (string | { status: string; ms: number })[]
+}
+
+/** One status of a run's schedule, and when it began (ms since the epoch). */
+interface ScheduledStatus {
+  status: string
+  from: number
 }
 
 export interface StandInRun {
@@ -60,8 +83,8 @@ export interface StandInRun {
   space: string
   project: string
   clientToken: string
-  statuses: string[]
-  polls: number
+  /** When each status begins: the run's times are those of its schedule, fixed when it starts. */
+  schedule: ScheduledStatus[]
   startTime: string
 }
 
@@ -122,6 +145,8 @@ export interface StandInOptions {
   projects?: string[]
   /** Default ListWorkflows page size when maxResults is not given. */
   pageSize?: number
+  /** How long each run status lasts unless a workflow says otherwise (default 1000 ms). */
+  statusMs?: number
 }
 
 export const DEFAULT_RUN_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'SUCCEEDED']
@@ -191,11 +216,12 @@ export class CodeCatalystStandIn {
   ): SsoCacheFile {
     const validFor = options.accessTokenValidForSeconds ?? this.sso.accessTokenLifetimeSeconds
     const accessToken = this.issueAccessToken(validFor)
+    const expiresAt = Date.now() + validFor * 1000
     return {
       startUrl: 'https://view.awsapps.com/start',
       region: 'us-east-1',
       accessToken,
-      expiresAt: new Date(this.accessTokens.get(accessToken)!).toISOString().slice(0, 19) + 'Z',
+      expiresAt: new Date(expiresAt).toISOString().slice(0, 19) + 'Z',
       clientId: this.sso.clientId,
       clientSecret: this.sso.clientSecret,
       registrationExpiresAt: options.registrationExpiresAt ?? this.sso.registrationExpiresAt,
@@ -265,13 +291,14 @@ export class CodeCatalystStandIn {
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://stand-in')
     const route = matchRoute(req.method ?? '', url.pathname)
-    this.requests.push({
+    const recorded: RecordedRequest = {
       operation: route?.operation,
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
       body
-    })
+    }
+    this.requests.push(recorded)
     const requestId = randomUUID()
     const fault = route ? this.faults.get(route.operation)?.shift() : undefined
 
@@ -296,7 +323,7 @@ export class CodeCatalystStandIn {
       return sendError(res, requestId, new ApiFailure(Number(fault), type, 'Service unavailable'))
     }
     if (typeof fault === 'object' && !fault.commit) {
-      return sendFault(res, fault, this.requests.at(-1)!)
+      return sendFault(res, fault, recorded)
     }
 
     let result: unknown
@@ -325,7 +352,7 @@ export class CodeCatalystStandIn {
         new ApiFailure(500, 'InternalServerException', 'Internal failure')
       )
     }
-    if (typeof fault === 'object') return sendFault(res, fault, this.requests.at(-1)!)
+    if (typeof fault === 'object') return sendFault(res, fault, recorded)
     const json = JSON.stringify(result)
     if (fault === 'slow-body') {
       // Headers at once, then a byte at a time, never finishing: only a deadline on the whole request ends it.
@@ -375,21 +402,10 @@ export class CodeCatalystStandIn {
     body: string,
     contentType?: string
   ): unknown {
-    const [space, project] = route.labels as [string, string, ...string[]]
-    // StartWorkflowRun allows names of any length; the other operations require 3-63 characters.
-    const minLength = route.operation === 'StartWorkflowRun' ? 1 : 3
-    for (const [field, value] of [
-      ['spaceName', space],
-      ['projectName', project]
-    ]) {
-      if (
-        !isValidName(value!) ||
-        value!.length < minLength ||
-        (minLength === 3 && value!.length > 63)
-      ) {
-        throw new ApiFailure(400, 'ValidationException', `Invalid ${field}`)
-      }
-    }
+    if (route.operation === 'VerifySession') return { identity: 'stand-in-user' }
+    const [space = '', project = '', id = ''] = route.labels
+    checkLabel(route.operation, 'spaceName', space)
+    checkLabel(route.operation, route.operation === 'GetProject' ? 'name' : 'projectName', project)
     const input = route.method === 'GET' ? {} : parseJsonBody(body, contentType)
     if (!this.projectExists(space, project)) {
       throw new ApiFailure(404, 'ResourceNotFoundException', 'Project not found')
@@ -398,11 +414,21 @@ export class CodeCatalystStandIn {
       case 'StartWorkflowRun':
         return this.startWorkflowRun(space, project, query, input)
       case 'GetWorkflowRun':
-        return this.getWorkflowRun(space, project, route.labels[2]!)
+        return this.getWorkflowRun(space, project, id)
       case 'ListWorkflows':
         return this.listWorkflows(space, project, query)
       case 'GetWorkflow':
-        return this.workflowView(this.findWorkflow(space, project, route.labels[2]!), true)
+        return this.workflowView(this.findWorkflow(space, project, id), true)
+      case 'ListWorkflowRuns':
+        return this.listWorkflowRuns(space, project, query)
+      case 'GetProject':
+        return { spaceName: space, name: project, displayName: project, description: '' }
+      case 'CreateToken':
+        throw new ApiFailure(
+          500,
+          'InternalServerException',
+          'CreateToken is not a CodeCatalyst call'
+        )
     }
   }
 
@@ -507,13 +533,24 @@ export class CodeCatalystStandIn {
       space,
       project,
       clientToken: token,
-      statuses: workflow.runStatuses ?? DEFAULT_RUN_STATUSES,
-      polls: 0,
+      schedule: this.schedule(workflow),
       startTime: new Date().toISOString()
     }
     this.runs.set(run.id, run)
     this.byClientToken.set(token, run)
     return runView(run)
+  }
+
+  /** When each status of a new run begins. */
+  private schedule(workflow: StandInWorkflow): ScheduledStatus[] {
+    let from = Date.now()
+    return (workflow.runStatuses ?? DEFAULT_RUN_STATUSES).map(step => {
+      const { status, ms } =
+        typeof step === 'string' ? { status: step, ms: this.options.statusMs ?? 1000 } : step
+      const scheduled = { status, from }
+      from += ms
+      return scheduled
+    })
   }
 
   private getWorkflowRun(space: string, project: string, id: string): unknown {
@@ -522,26 +559,53 @@ export class CodeCatalystStandIn {
     if (!run || run.space !== space || run.project !== project) {
       throw new ApiFailure(404, 'ResourceNotFoundException', 'Workflow run not found')
     }
-    const status = run.statuses[Math.min(run.polls, run.statuses.length - 1)]!
-    run.polls++
-    const now = new Date().toISOString()
+    return { ...runView(run), ...this.runState(run), statusReasons: [] }
+  }
+
+  /** The run's status now, with the times it happened: the same on every read, by any client. */
+  private runState(run: StandInRun) {
+    const now = Date.now()
+    const current = run.schedule.filter(s => s.from <= now).at(-1) ?? run.schedule[0]
+    const status = current?.status ?? 'VALIDATING'
+    const changed = new Date(current?.from ?? now).toISOString()
     return {
-      ...runView(run),
       status,
-      statusReasons: [],
       startTime: run.startTime,
-      ...(isFinished(status) ? { endTime: now } : {}),
-      lastUpdatedTime: now
+      ...(isFinished(status) ? { endTime: changed } : {}),
+      lastUpdatedTime: changed
     }
   }
 
+  /** ListWorkflowRuns: the newest runs first, one page (maxResults 1-50). */
+  private listWorkflowRuns(space: string, project: string, query: URLSearchParams): unknown {
+    const max = pageSize(query, 50, 50)
+    if (query.get('nextToken') !== null)
+      throw new ApiFailure(400, 'ValidationException', 'Invalid nextToken')
+    const workflowId = query.get('workflowId')
+    if (workflowId !== null && !isUuid(workflowId))
+      throw new ApiFailure(400, 'ValidationException', 'workflowId must be a UUID')
+    const runs = [...this.runs.values()]
+      .filter(r => r.space === space && r.project === project)
+      .filter(r => workflowId === null || r.workflowId.toLowerCase() === workflowId.toLowerCase())
+      .reverse()
+    const items = runs.slice(0, max).map(run => {
+      const workflow = this.options.workflows.find(w => w.id === run.workflowId)
+      return {
+        id: run.id,
+        workflowId: run.workflowId,
+        workflowName: workflow?.name ?? 'unknown',
+        statusReasons: [],
+        ...this.runState(run)
+      }
+    })
+    return { items }
+  }
+
   private listWorkflows(space: string, project: string, query: URLSearchParams): unknown {
-    const maxText = query.get('maxResults')
-    const max = maxText === null ? (this.options.pageSize ?? 25) : Number(maxText)
-    if (!Number.isInteger(max) || max < 1 || max > 100) {
-      throw new ApiFailure(400, 'ValidationException', 'maxResults must be between 1 and 100')
-    }
+    const max = pageSize(query, 100, this.options.pageSize ?? 25)
     const nextToken = query.get('nextToken')
+    if (nextToken !== null && (nextToken.length < 1 || nextToken.length > NEXT_TOKEN_MAX_LENGTH))
+      throw new ApiFailure(400, 'ValidationException', 'nextToken must be 1-2048 characters')
     const offset = nextToken === null ? 0 : Number(Buffer.from(nextToken, 'base64url').toString())
     if (!Number.isInteger(offset) || offset < 0) {
       throw new ApiFailure(400, 'ValidationException', 'Invalid nextToken')
@@ -616,8 +680,40 @@ const ROUTES: { operation: Operation; method: string; pattern: RegExp }[] = [
     method: 'GET',
     pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflows\/([^/]+)$/
   },
+  {
+    operation: 'ListWorkflowRuns',
+    method: 'POST',
+    pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflowRuns$/
+  },
+  { operation: 'GetProject', method: 'GET', pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)$/ },
+  { operation: 'VerifySession', method: 'GET', pattern: /^\/session$/ },
   { operation: 'CreateToken', method: 'POST', pattern: /^\/token$/ }
 ]
+
+/** The model's length rules for the name labels, which differ per operation: [min, max]. */
+const NAME_LENGTHS: Partial<Record<Operation, Record<string, [number, number]>>> = {
+  StartWorkflowRun: { spaceName: [1, Infinity], projectName: [1, Infinity] },
+  ListWorkflows: { spaceName: [1, Infinity], projectName: [3, 63] },
+  GetWorkflow: { spaceName: [3, 63], projectName: [1, Infinity] },
+  GetWorkflowRun: { spaceName: [3, 63], projectName: [1, Infinity] },
+  ListWorkflowRuns: { spaceName: [3, 63], projectName: [1, Infinity] },
+  GetProject: { spaceName: [3, 63], name: [3, 63] }
+}
+
+function checkLabel(operation: Operation, field: string, value: string): void {
+  const [min, max] = NAME_LENGTHS[operation]?.[field] ?? [1, Infinity]
+  if (!isValidName(value) || value.length < min || value.length > max)
+    throw new ApiFailure(400, 'ValidationException', `Invalid ${field}`)
+}
+
+/** maxResults, from 1 to `limit`, or `fallback` when absent. */
+function pageSize(query: URLSearchParams, limit: number, fallback: number): number {
+  const text = query.get('maxResults')
+  const max = text === null ? fallback : Number(text)
+  if (!Number.isInteger(max) || max < 1 || max > limit)
+    throw new ApiFailure(400, 'ValidationException', `maxResults must be between 1 and ${limit}`)
+  return max
+}
 
 function matchRoute(method: string, path: string): Route | undefined {
   for (const route of ROUTES) {
