@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3282);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7803);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3282:
+/***/ 7803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31339,7 +31339,10 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/constants.ts
+
 /** Input names, exactly as declared in action.yml. */
 var Inputs;
 (function (Inputs) {
@@ -31372,8 +31375,8 @@ var Outputs;
     Outputs["DurationSeconds"] = "duration-seconds";
 })(Outputs || (Outputs = {}));
 const ACTION_NAME = 'codecatalyst-run-workflow';
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
+/** package.json's version, bundled at build time: the release bumps it in one place. */
+const ACTION_VERSION = package_namespaceObject.rE;
 const DEFAULT_ENDPOINT = 'https://codecatalyst.global.api.aws';
 const CONSOLE_URL = 'https://codecatalyst.aws';
 /** Environment variables with the AWS SDKs' meaning. */

