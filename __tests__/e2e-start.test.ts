@@ -100,15 +100,30 @@ describe('starting a run', () => {
     expect(result.stdout).toMatch(/::notice::GITHUB_RUN_ID is not set.*random client token/)
   })
 
-  it.each(FAULTS)('ends in exactly one run after the fault %s', async fault => {
-    standIn.failNext('StartWorkflowRun', fault)
-    const result = await start({ 'request-timeout-seconds': '1' })
+  it.each(FAULTS.filter(f => f !== 'reset'))(
+    'ends in exactly one run after the fault %s, retried with backoff',
+    async fault => {
+      standIn.failNext('StartWorkflowRun', fault)
+      const result = await start({ 'request-timeout-seconds': '1' })
+      expect(result.code).toBe(0)
+      expect(standIn.runs.size).toBe(1)
+      expect(result.outputs['run-id']).toBe([...standIn.runs.keys()][0])
+      expect(result.stdout).toMatch(
+        /^StartWorkflowRun: .+; retrying in \d+\.\d s \(attempt 2 of 5\)$/m
+      )
+    }
+  )
+
+  it('sends a start again at once, on a new connection, when its kept-alive one was closed', async () => {
+    // The start reuses GetWorkflow's connection; a reset with no answer there is what a server closing
+    // an idle connection looks like: a normal event, not a failed attempt.
+    standIn.failNext('StartWorkflowRun', 'reset')
+    const result = await start()
     expect(result.code).toBe(0)
     expect(standIn.runs.size).toBe(1)
-    expect(result.outputs['run-id']).toBe([...standIn.runs.keys()][0])
-    expect(result.stdout).toMatch(
-      /^StartWorkflowRun: .+; retrying in \d+\.\d s \(attempt 2 of 5\)$/m
-    )
+    expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(2)
+    expect(standIn.connections).toBe(2)
+    expect(result.stdout).not.toMatch(/retrying in/)
   })
 
   it('gives up on a persistent fault, quickly, saying what it tried, with no outputs', async () => {

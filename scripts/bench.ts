@@ -1,14 +1,21 @@
 /**
- * Times whole-process starts of a run, interleaved, and prints medians and ratios:
- *   action   node dist/index.js, as the runner runs it
- *   floor    an ncc bundle that only loads @actions/core (the least the action must ship)
- *   minimal  node:http doing the same PUT
- *   sdk      @aws-sdk/client-codecatalyst doing the same call
+ * Times whole processes, interleaved, and prints per subject the median wall time, the connections it
+ * opened and the requests it sent, with ratios against the targets.
  *
- *   npm run bench [-- --runs 20]
+ *   loopback (plain HTTP, where a connection costs nothing): start-up
+ *     action        node dist/index.js, a start by id
+ *     floor         an ncc bundle that only loads @actions/core, built as the action is (minified)
+ *   tls (HTTPS through a TCP proxy that delays each direction by half the round trip, as on a runner)
+ *     action        a start by id, a start by name, and a start that waits over 3 polls
+ *     minimal       node:https doing a bare StartWorkflowRun
+ *     sdk           @aws-sdk/client-codecatalyst doing a bare StartWorkflowRun
+ *
+ *   npm run bench [-- --runs 15] [--rtt 40]
+ * Needs openssl (for the stand-in's TLS certificate).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { type Server, type Socket, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,86 +23,119 @@ import { DEMO, demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
 import { DIST } from './runner.js'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } })
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '15' }, rtt: { type: 'string', default: '40' } }
+})
 const runs = Number(values.runs)
+const rttMs = Number(values.rtt)
 const root = join(import.meta.dirname, '..')
-
-// The floor bundle is built where ncc can resolve @actions/core from the project's node_modules.
-const floorDir = join(root, 'node_modules', '.cache', 'bench-floor')
-mkdirSync(floorDir, { recursive: true })
-writeFileSync(
-  join(floorDir, 'entry.mjs'),
-  "import * as core from '@actions/core'\ncore.info('floor')\n"
-)
-execFileSync(
-  join(root, 'node_modules', '.bin', 'ncc'),
-  ['build', join(floorDir, 'entry.mjs'), '-o', join(floorDir, 'dist'), '-q'],
-  {
-    stdio: 'inherit'
-  }
-)
-
-const standIn = await new CodeCatalystStandIn(demoOptions()).start()
 const scratch = mkdtempSync(join(tmpdir(), 'bench-'))
-const outputFile = join(scratch, 'output')
-const summaryFile = join(scratch, 'summary')
 
-const common = {
-  PATH: process.env.PATH ?? '',
-  ENDPOINT: standIn.url,
-  SPACE: DEMO.space,
-  PROJECT: DEMO.project,
-  WORKFLOW_ID: DEMO.workflowId,
-  TOKEN: DEMO.token,
-  CLIENT_TOKEN: 'bench-1'
+/** The floor: @actions/core alone, bundled the way the action is. */
+function buildFloor(): string {
+  const dir = join(root, 'node_modules', '.cache', 'bench-floor')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    join(dir, 'entry.mjs'),
+    "import * as core from '@actions/core'\ncore.info('floor')\n"
+  )
+  const ncc = join(root, 'node_modules', '.bin', 'ncc')
+  execFileSync(ncc, ['build', join(dir, 'entry.mjs'), '-o', join(dir, 'dist'), '-q', '--minify'])
+  return join(dir, 'dist', 'index.mjs')
 }
-const subjects: Record<string, { args: string[]; env: Record<string, string> }> = {
-  action: {
-    args: [DIST],
-    env: {
-      ...common,
-      INPUT_SPACE: DEMO.space,
-      INPUT_PROJECT: DEMO.project,
-      'INPUT_WORKFLOW-ID': DEMO.workflowId,
-      INPUT_TOKEN: DEMO.token,
-      INPUT_ENDPOINT: standIn.url,
-      'INPUT_CLIENT-TOKEN': 'bench-1',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile
+
+/** A certificate for localhost, trusted by the subjects through NODE_EXTRA_CA_CERTS. */
+function makeCertificate(): { key: string; cert: string; certFile: string } {
+  const keyFile = join(scratch, 'key.pem')
+  const certFile = join(scratch, 'cert.pem')
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile]
+      .concat(['-days', '1', '-subj', '/CN=localhost'])
+      .concat(['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']),
+    { stdio: 'ignore' }
+  )
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile }
+}
+
+/** A TCP proxy on loopback that holds every chunk for half the round trip, and counts connections. */
+async function delayingProxy(target: number, oneWayMs: number) {
+  const sockets = new Set<Socket>()
+  let connections = 0
+  const delayed = (from: Socket, to: Socket) =>
+    from.on('data', chunk => setTimeout(() => to.write(chunk), oneWayMs))
+  const server: Server = createServer(client => {
+    connections++
+    const upstream = connect(target, '127.0.0.1')
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s)).on('error', () => undefined)
     }
-  },
-  floor: { args: [join(floorDir, 'dist', 'index.mjs')], env: common },
-  minimal: { args: [join(import.meta.dirname, 'bench', 'minimal-put.mjs')], env: common },
-  sdk: { args: [join(import.meta.dirname, 'bench', 'sdk-put.mjs')], env: common }
+    delayed(client, upstream)
+    delayed(upstream, client)
+    const end = (other: Socket) => () => setTimeout(() => other.end(), oneWayMs)
+    client.on('end', end(upstream))
+    upstream.on('end', end(client))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    connections: () => connections,
+    close: () => {
+      for (const s of sockets) s.destroy()
+      return new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }
 }
 
-function timeOnce(args: string[], env: Record<string, string>): Promise<number> {
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+interface Subject {
+  label: string
+  args: string[]
+  /** The environment for round `i` (a wait needs a new run each time). */
+  env: (i: number) => Record<string, string>
+}
+
+interface Measure {
+  ms: number[]
+  connections: number[]
+  requests: number[]
+}
+
+/** Runs each subject `runs` times, rotating the order every round so none always goes first. */
+async function measure(
+  subjects: Subject[],
+  counters: { connections: () => number; requests: () => number }
+): Promise<Map<string, Measure>> {
+  const results = new Map<string, Measure>(
+    subjects.map(s => [s.label, { ms: [], connections: [], requests: [] }])
+  )
+  for (const subject of subjects) await timeOnce(subject, -1) // warm the file cache
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < subjects.length; j++) {
+      const subject = subjects[(i + j) % subjects.length]
+      const result = subject && results.get(subject.label)
+      if (!subject || !result) continue
+      const [connections, requests] = [counters.connections(), counters.requests()]
+      result.ms.push(await timeOnce(subject, i))
+      result.connections.push(counters.connections() - connections)
+      result.requests.push(counters.requests() - requests)
+    }
+  }
+  return results
+}
+
+function timeOnce(subject: Subject, i: number): Promise<number> {
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, args, { env, stdio: 'ignore' })
+  const child = spawn(process.execPath, subject.args, { env: subject.env(i), stdio: 'ignore' })
   return new Promise((resolve, reject) =>
     child.on('close', code =>
       code === 0
         ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
-        : reject(new Error(`${args.join(' ')} exited with ${code}`))
+        : reject(new Error(`${subject.label} exited with ${code}`))
     )
   )
 }
-
-const entries = Object.entries(subjects)
-const names = entries.map(([name]) => name)
-const times = new Map<string, number[]>(names.map(n => [n, []]))
-for (const [, subject] of entries) await timeOnce(subject.args, subject.env) // warm the file cache
-for (let i = 0; i < runs; i++) {
-  // Rotate the order each round so no subject always runs first.
-  for (let j = 0; j < entries.length; j++) {
-    const [name, subject] = entries[(i + j) % entries.length] ?? []
-    if (name && subject) times.get(name)?.push(await timeOnce(subject.args, subject.env))
-  }
-}
-await standIn.close()
-rmSync(scratch, { recursive: true, force: true })
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -103,13 +143,137 @@ const median = (xs: number[]) => {
   const at = (i: number) => sorted[i] ?? NaN
   return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2
 }
-const m = new Map(names.map(n => [n, median(times.get(n) ?? [])]))
-const ms = (name: string) => m.get(name) ?? NaN
-console.log(
-  `Whole-process time, median of ${runs} interleaved runs each (node ${process.version}):`
+
+function report(title: string, results: Map<string, Measure>): (label: string) => number {
+  console.log(`\n${title}`)
+  console.log(`  ${'subject'.padEnd(30)} ${'median'.padStart(9)}  connections  requests`)
+  for (const [label, m] of results) {
+    const range = (xs: number[]) =>
+      Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}-${Math.max(...xs)}`
+    console.log(
+      `  ${label.padEnd(30)} ${median(m.ms).toFixed(1).padStart(6)} ms  ` +
+        `${range(m.connections).padStart(11)}  ${range(m.requests).padStart(8)}`
+    )
+  }
+  return label => median(results.get(label)?.ms ?? [])
+}
+
+const floor = buildFloor()
+const tls = makeCertificate()
+const outputFile = join(scratch, 'output')
+const summaryFile = join(scratch, 'summary')
+const benchWorkflow = {
+  id: '00000000-0000-4000-8000-0000000000be',
+  name: 'bench-wait',
+  space: DEMO.space,
+  project: DEMO.project,
+  // Three polls a second apart: IN_PROGRESS, IN_PROGRESS, SUCCEEDED.
+  runStatuses: [{ status: 'IN_PROGRESS', ms: 1500 }, 'SUCCEEDED']
+}
+const options = demoOptions()
+options.workflows.push(benchWorkflow)
+const plain = await new CodeCatalystStandIn(options).start()
+const secure = await new CodeCatalystStandIn(options).start({ tls })
+const proxy = await delayingProxy(secure.port, rttMs / 2)
+
+const base = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: tls.certFile }
+const script = (name: string) => join(import.meta.dirname, 'bench', name)
+const bare = (endpoint: string) => () => ({
+  ...base,
+  ...{ ENDPOINT: endpoint, SPACE: DEMO.space, PROJECT: DEMO.project },
+  ...{ WORKFLOW_ID: DEMO.workflowId, TOKEN: DEMO.token, CLIENT_TOKEN: 'bench-1' }
+})
+const action = (endpoint: string, inputs: Record<string, string>) => (i: number) => {
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env: Record<string, string> = {
+    ...base,
+    ...{ GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
+    ...{ INPUT_SPACE: DEMO.space, INPUT_PROJECT: DEMO.project, INPUT_TOKEN: DEMO.token },
+    ...{ INPUT_ENDPOINT: endpoint, 'INPUT_CLIENT-TOKEN': `bench-${i + 1}` }
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  return env
+}
+
+const loopback = await measure(
+  [
+    {
+      label: 'action: start by id',
+      args: [DIST],
+      env: action(plain.url, { 'workflow-id': DEMO.workflowId })
+    },
+    { label: 'floor (@actions/core)', args: [floor], env: () => base }
+  ],
+  { connections: () => plain.connections, requests: () => plain.requests.length }
 )
-for (const name of names) console.log(`  ${name.padEnd(8)} ${ms(name).toFixed(1).padStart(7)} ms`)
-const ratio = (a: string, b: string) => (ms(a) / ms(b)).toFixed(2)
-console.log(`  action / floor   = ${ratio('action', 'floor')}  (target <= 1.30)`)
-console.log(`  action / sdk     = ${ratio('action', 'sdk')}  (target <= 0.80)`)
-console.log(`  action / minimal = ${ratio('action', 'minimal')}`)
+const link = `https://localhost:${proxy.port}`
+const wan = await measure(
+  [
+    {
+      label: 'action: start by id',
+      args: [DIST],
+      env: action(link, { 'workflow-id': DEMO.workflowId })
+    },
+    {
+      label: 'action: start by name',
+      args: [DIST],
+      env: action(link, { 'workflow-name': DEMO.workflowName })
+    },
+    {
+      label: 'action: start, wait 3 polls',
+      args: [DIST],
+      env: i =>
+        action(link, {
+          'workflow-id': benchWorkflow.id,
+          wait: 'true',
+          'poll-interval-seconds': '1',
+          'client-token': `bench-wait-${i + 2}-${Date.now()}`
+        })(i)
+    },
+    { label: 'minimal (node:https)', args: [script('minimal-put.mjs')], env: bare(link) },
+    { label: 'sdk (bare StartWorkflowRun)', args: [script('sdk-put.mjs')], env: bare(link) }
+  ],
+  { connections: proxy.connections, requests: () => secure.requests.length }
+)
+await proxy.close()
+await Promise.all([plain.close(), secure.close()])
+rmSync(scratch, { recursive: true, force: true })
+
+console.log(`Whole processes, median of ${runs} interleaved runs each (node ${process.version}).`)
+const l = report('Loopback, plain HTTP:', loopback)
+const w = report(`HTTPS through a proxy adding ${rttMs} ms per round trip:`, wan)
+const waitConnections = wan.get('action: start, wait 3 polls')?.connections ?? []
+const byIdConnections = wan.get('action: start by id')?.connections ?? []
+const targets: [string, number, string, boolean][] = [
+  [
+    'start-up on loopback: action / floor',
+    l('action: start by id') / l('floor (@actions/core)'),
+    '<= 1.25',
+    l('action: start by id') / l('floor (@actions/core)') <= 1.25
+  ],
+  [
+    `start by id over TLS: action / sdk`,
+    w('action: start by id') / w('sdk (bare StartWorkflowRun)'),
+    '<= 1.10',
+    w('action: start by id') / w('sdk (bare StartWorkflowRun)') <= 1.1
+  ],
+  [
+    'start by id: connections',
+    Math.max(...byIdConnections),
+    '== 1',
+    byIdConnections.every(c => c === 1)
+  ],
+  [
+    'wait of 3 polls: connections',
+    Math.max(...waitConnections),
+    '== 1',
+    waitConnections.every(c => c === 1)
+  ]
+]
+console.log('\nTargets:')
+for (const [name, value, target, met] of targets) {
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(2)
+  console.log(`  ${name.padEnd(40)} ${shown.padStart(6)}  (${target})  ${met ? 'met' : 'NOT MET'}`)
+}
+process.exitCode = targets.every(([, , , met]) => met) ? 0 : 1

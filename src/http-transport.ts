@@ -1,4 +1,8 @@
-import type { IncomingHttpHeaders, RequestOptions as NodeRequestOptions } from 'node:http'
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type RequestOptions as NodeRequestOptions
+} from 'node:http'
 import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { TransportError } from './errors.js'
 import { SHOWN, untrusted } from './safe-text.js'
@@ -30,15 +34,23 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[n
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
 /**
- * Gives each request its own abort signal, and unbrackets an IPv6 literal ([::1] would otherwise reach DNS);
- * @actions/http-client passes the options to node:http.
+ * Hooks into @actions/http-client just before node:http sends a request: gives it its own abort signal,
+ * unbrackets an IPv6 literal ([::1] would otherwise reach DNS), and notes whether the request will go out
+ * on a kept-alive connection that an earlier request used.
  */
-class DeadlineHandler implements RequestHandler {
-  constructor(private readonly signal: AbortSignal) {}
+class ConnectionHandler implements RequestHandler {
+  /** The abort signal for the request being prepared; requests go one at a time. */
+  signal?: AbortSignal
+  /** Whether the request being prepared is about to reuse an idle connection. */
+  reused = false
+
   prepareRequest(options: NodeRequestOptions): void {
     options.signal = this.signal
     const host = options.host ?? undefined
     if (host?.startsWith('[') && host.endsWith(']')) options.host = host.slice(1, -1)
+    const agent = options.agent
+    this.reused =
+      agent instanceof Agent && (agent.freeSockets[agent.getName(options)]?.length ?? 0) > 0
   }
   canHandleAuthentication(): boolean {
     return false
@@ -48,56 +60,115 @@ class DeadlineHandler implements RequestHandler {
   }
 }
 
+/** Network errors that mean an idle kept-alive connection was closed under the request. */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
+
 /**
  * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
- * Redirects are returned, not followed, so the bearer token never travels to another origin; the
- * client's own retries are off (retries are the caller's, with the same idempotency token).
+ * One client per scheme keeps its connection alive, so a process makes one connection to each host (a
+ * CONNECT proxy still opens a tunnel per request). Requests go one at a time. A request that meets an idle
+ * connection the server has closed is sent once more on a new connection: that is a normal event of
+ * keep-alive, not a failure, and safe (reads are idempotent; a start repeats its clientToken).
+ * Redirects are returned, not followed, so no credential travels to another origin; the client's own
+ * retries are off (retries are the caller's).
  */
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
-  return async request => {
-    if (request.signal?.aborted) throw cancelled(request.operation, false)
-    // Settings allow http only to hosts the client never proxies; this holds the line if that ever changes.
-    if (request.url.startsWith('http:') && getProxyUrl(request.url)) {
+  const clients = new Map<string, { client: HttpClient; handler: ConnectionHandler }>()
+  const clientFor = (url: string) => {
+    const scheme = url.slice(0, url.indexOf(':'))
+    let entry = clients.get(scheme)
+    if (!entry) {
+      const handler = new ConnectionHandler()
+      const client = new HttpClient(userAgent, [handler], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: true,
+        // Each request has its own deadline (below); this only backs it up.
+        socketTimeout: MAX_REQUEST_TIMEOUT_MS
+      })
+      entry = { client, handler }
+      clients.set(scheme, entry)
+    }
+    return entry
+  }
+  let previous: Promise<unknown> = Promise.resolve()
+  return request => {
+    const send = async (): Promise<HttpResponse> => {
+      const { client, handler } = clientFor(request.url)
+      try {
+        return await sendOnce(client, handler, request, maxBytes)
+      } catch (error) {
+        if (!(error instanceof StaleConnection)) throw error
+        return sendOnce(client, handler, request, maxBytes).catch((again: unknown) => {
+          throw again instanceof StaleConnection ? again.error : again
+        })
+      }
+    }
+    const result = previous.then(send, send)
+    previous = result.catch(() => undefined)
+    return result
+  }
+}
+
+/** A kept-alive connection turned out to be closed before any answer: send again on a new one. */
+class StaleConnection extends Error {
+  constructor(readonly error: TransportError) {
+    super(error.message)
+  }
+}
+
+/** The longest a request may take at all (request-timeout-seconds' maximum). */
+const MAX_REQUEST_TIMEOUT_MS = 300_000
+
+async function sendOnce(
+  client: HttpClient,
+  handler: ConnectionHandler,
+  request: HttpRequest,
+  maxBytes: number
+): Promise<HttpResponse> {
+  if (request.signal?.aborted) throw cancelled(request.operation, false)
+  // Settings allow http only to hosts the client never proxies; this holds the line if that ever changes.
+  if (request.url.startsWith('http:') && getProxyUrl(request.url)) {
+    throw new TransportError(
+      request.operation,
+      'EPLAINPROXY',
+      'refused to send a credential over plain http through a proxy; use an https endpoint'
+    )
+  }
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), request.timeoutMs)
+  handler.signal = request.signal
+    ? AbortSignal.any([controller.signal, request.signal])
+    : controller.signal
+  handler.reused = false
+  let responded = false
+  try {
+    const response = await client.request(
+      request.method,
+      request.url,
+      request.body ?? null,
+      request.headers
+    )
+    responded = true
+    const body = await readLimited(response.message, maxBytes, request.operation)
+    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+  } catch (error) {
+    if (error instanceof TransportError) throw error
+    if (request.signal?.aborted) throw cancelled(request.operation, true)
+    if (controller.signal.aborted) {
       throw new TransportError(
         request.operation,
-        'EPLAINPROXY',
-        'refused to send a credential over plain http through a proxy; use an https endpoint'
+        'ETIMEDOUT',
+        `no complete response within ${request.timeoutMs / 1000} s`
       )
     }
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), request.timeoutMs)
-    const signal = request.signal
-      ? AbortSignal.any([controller.signal, request.signal])
-      : controller.signal
-    const client = new HttpClient(userAgent, [new DeadlineHandler(signal)], {
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: false,
-      socketTimeout: request.timeoutMs
-    })
-    try {
-      const response = await client.request(
-        request.method,
-        request.url,
-        request.body ?? null,
-        request.headers
-      )
-      const body = await readLimited(response.message, maxBytes, request.operation)
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
-    } catch (error) {
-      if (error instanceof TransportError) throw error
-      if (request.signal?.aborted) throw cancelled(request.operation, true)
-      if (controller.signal.aborted) {
-        throw new TransportError(
-          request.operation,
-          'ETIMEDOUT',
-          `no complete response within ${request.timeoutMs / 1000} s`
-        )
-      }
-      throw toTransportError(request.operation, error)
-    } finally {
-      clearTimeout(timer)
-    }
+    const failure = toTransportError(request.operation, error)
+    // No answer at all on a reused connection: the server closed it while it was idle.
+    if (handler.reused && !responded && STALE_CONNECTION_CODES.has(failure.code))
+      throw new StaleConnection(failure)
+    throw failure
+  } finally {
+    clearTimeout(timer)
   }
 }
 

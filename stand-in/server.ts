@@ -147,6 +147,8 @@ export interface StandInOptions {
   pageSize?: number
   /** How long each run status lasts unless a workflow says otherwise (default 1000 ms). */
   statusMs?: number
+  /** How long an idle kept-alive connection stays open (node:http's default is 5 s). */
+  keepAliveTimeoutMs?: number
 }
 
 export const DEFAULT_RUN_STATUSES = ['VALIDATING', 'PROVISIONING', 'IN_PROGRESS', 'SUCCEEDED']
@@ -191,6 +193,8 @@ export class CodeCatalystStandIn {
   /** Refresh tokens that CreateToken accepts. */
   private readonly refreshTokens = new Set<string>()
   private issued = 0
+  /** Connections accepted (TCP, or TLS sessions with `tls`). */
+  connections = 0
   /** CodeCatalyst requests refused because their access token had expired. */
   expiredTokenRejections = 0
   readonly sso: StandInSso
@@ -242,7 +246,10 @@ export class CodeCatalystStandIn {
     const server = listen.tls
       ? createTlsServer(listen.tls, this.handler)
       : createServer(this.handler)
+    if (this.options.keepAliveTimeoutMs !== undefined)
+      server.keepAliveTimeout = this.options.keepAliveTimeoutMs
     server.on(listen.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      this.connections++
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
