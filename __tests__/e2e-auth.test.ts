@@ -61,30 +61,36 @@ describe('an SSO session', () => {
     expectNoSecretLeak(result, [session.accessToken, session.refreshToken, session.clientSecret])
   })
 
-  it('renews a cached token that ends within 15 minutes: one CreateToken, then the start with the new token', async () => {
-    await serve()
-    const session = standIn.ssoSession({ accessTokenValidForSeconds: 14 * 60 })
-    const result = await run(session)
-    expect(result.code).toBe(0)
-    expect(standIn.requests.map(r => r.operation)).toEqual([
-      'CreateToken',
-      'GetWorkflow',
-      'StartWorkflowRun'
-    ])
-    const [minted] = bearer('StartWorkflowRun')
-    expect(minted).not.toBe(session.accessToken)
-    expect(standIn.accessTokens.has(minted!)).toBe(true)
-    expect(JSON.parse(standIn.requestsFor('CreateToken')[0]!.body)).toEqual({
-      clientId: session.clientId,
-      clientSecret: session.clientSecret,
-      grantType: 'refresh_token',
-      refreshToken: session.refreshToken
-    })
-    expect(result.stdout).toMatch(
-      /Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for 1h 0m 0s/
-    )
-    expectNoSecretLeak(result, [session.refreshToken, session.clientSecret, minted!])
-  })
+  it.each([
+    ['has expired', -60],
+    ['ends within 15 minutes', 14 * 60]
+  ])(
+    'renews a cached token that %s: one CreateToken, then the start with the new token',
+    async (_, validFor) => {
+      await serve()
+      const session = standIn.ssoSession({ accessTokenValidForSeconds: validFor })
+      const result = await run(session)
+      expect(result.code).toBe(0)
+      expect(standIn.requests.map(r => r.operation)).toEqual([
+        'CreateToken',
+        'GetWorkflow',
+        'StartWorkflowRun'
+      ])
+      const [minted] = bearer('StartWorkflowRun')
+      expect(minted).not.toBe(session.accessToken)
+      expect(standIn.accessTokens.has(minted!)).toBe(true)
+      expect(JSON.parse(standIn.requestsFor('CreateToken')[0]!.body)).toEqual({
+        clientId: session.clientId,
+        clientSecret: session.clientSecret,
+        grantType: 'refresh_token',
+        refreshToken: session.refreshToken
+      })
+      expect(result.stdout).toMatch(
+        /Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for 1h 0m 0s/
+      )
+      expectNoSecretLeak(result, [session.refreshToken, session.clientSecret, minted!])
+    }
+  )
 
   it('fails before any request when the client registration has expired, saying when and what to run', async () => {
     await serve()

@@ -4,7 +4,7 @@ import type { ApiDeps } from './api-call.js'
 import { abortableSleep } from './cancellation.js'
 import { CodeCatalystClient } from './codecatalyst-client.js'
 import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './constants.js'
-import { createCredentials, describeCredential } from './credentials.js'
+import { createCredentials, credentialLogLine } from './credentials.js'
 import { createHttpTransport } from './http-transport.js'
 import type { Settings } from './input-helper.js'
 import { registerSecret } from './safe-text.js'
@@ -29,7 +29,7 @@ export function connect(settings: Settings, signal: AbortSignal): CodeCatalystCl
     signal
   }
   const { credential } = settings
-  core.info(describeCredential(credential))
+  core.info(credentialLogLine(credential))
   if (credential.kind === 'sso-session') {
     const warning = registrationWarning(credential.session, Date.now(), REGISTRATION_WARNING_DAYS)
     if (warning) core.warning(warning, { title: 'CodeCatalyst SSO session ends soon' })

@@ -149,7 +149,7 @@ export function createCredentials(
 }
 
 /** One line for the log: which credential is used (never its value). */
-export function describeCredential(settings: CredentialSettings): string {
+export function credentialLogLine(settings: CredentialSettings): string {
   if (settings.kind === 'token')
     return `Authenticating with the bearer token from ${settings.source}.`
   const { session, oidcEndpoint } = settings
