@@ -295,71 +295,51 @@ describe('8. IPv6 loopback', () => {
 })
 
 describe('9. a cancel anywhere says what is known', () => {
-  /** Signals the action once the stand-in has received `operation`'s request. */
-  const cancelWhen =
-    (
-      standIn: CodeCatalystStandIn,
-      operation: 'ListWorkflows' | 'GetWorkflow' | 'StartWorkflowRun',
-      signal: NodeJS.Signals,
-      at: { ms: number }
-    ) =>
-    (child: import('node:child_process').ChildProcess) => {
+  /** Runs the action with `operation` hanging, and sends `signal` once the stand-in has its request. */
+  async function cancelDuring(
+    operation: 'ListWorkflows' | 'GetWorkflow' | 'StartWorkflowRun',
+    inputs: Record<string, string>,
+    signal: NodeJS.Signals
+  ) {
+    const standIn = await serve()
+    standIn.failNext(operation, 'hang')
+    let signalledAt = 0
+    const result = await run({ ...inputs, endpoint: standIn.url }, {}, child => {
       const timer = setInterval(() => {
-        if (standIn.requestsFor(operation).length > 0) {
-          clearInterval(timer)
-          at.ms = Date.now()
-          child.kill(signal)
-        }
+        if (standIn.requestsFor(operation).length === 0) return
+        clearInterval(timer)
+        signalledAt = Date.now()
+        child.kill(signal)
       }, 10)
-    }
+    })
+    return { standIn, result, elapsedMs: Date.now() - signalledAt }
+  }
 
-  it.each(['SIGINT', 'SIGTERM'] as const)(
-    'on %s while the workflow name is resolved: ends at once, no run started, summary written',
-    async signal => {
-      const standIn = await serve()
-      standIn.failNext('ListWorkflows', 'hang')
-      const at = { ms: 0 }
-      const result = await run(
-        { 'workflow-name': DEMO.workflowName, endpoint: standIn.url },
-        {},
-        cancelWhen(standIn, 'ListWorkflows', signal, at)
-      )
-      expect(Date.now() - at.ms).toBeLessThan(2000)
+  it.each([
+    ['SIGINT', 'ListWorkflows', { 'workflow-name': DEMO.workflowName }],
+    ['SIGTERM', 'ListWorkflows', { 'workflow-name': DEMO.workflowName }],
+    ['SIGTERM', 'GetWorkflow', { 'workflow-id': DEMO.workflowId }]
+  ] as const)(
+    'on %s while %s is in flight: ends at once, starts nothing, writes the summary',
+    async (signal, operation, inputs) => {
+      const { standIn, result, elapsedMs } = await cancelDuring(operation, inputs, signal)
+      expect(elapsedMs).toBeLessThan(2000)
       expect(result.code).toBe(1)
-      expect(errorAnnotation(result.stdout)).toMatch(
-        /^The job was cancelled while ListWorkflows was in flight, before any run was started\./
+      expect(errorAnnotation(result.stdout)).toBe(
+        `The job was cancelled while ${operation} was in flight, before any run was started.`
       )
       expect(result.summary).toContain('not started')
       expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(0)
     }
   )
 
-  it('on SIGTERM while the workflow is read by id: ends, and does not go on to start', async () => {
-    const standIn = await serve()
-    standIn.failNext('GetWorkflow', 'hang')
-    const at = { ms: 0 }
-    const result = await run(
-      { 'workflow-id': DEMO.workflowId, endpoint: standIn.url },
-      {},
-      cancelWhen(standIn, 'GetWorkflow', 'SIGTERM', at)
-    )
-    expect(Date.now() - at.ms).toBeLessThan(2000)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^The job was cancelled while GetWorkflow was in flight, before any run was started\./
-    )
-    expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(0)
-  })
-
   it('on SIGTERM while the start is in flight: says the run may have started and a retry is safe', async () => {
-    const standIn = await serve()
-    standIn.failNext('StartWorkflowRun', 'hang')
-    const at = { ms: 0 }
-    const result = await run(
-      { 'workflow-id': DEMO.workflowId, endpoint: standIn.url },
-      {},
-      cancelWhen(standIn, 'StartWorkflowRun', 'SIGTERM', at)
+    const { standIn, result, elapsedMs } = await cancelDuring(
+      'StartWorkflowRun',
+      { 'workflow-id': DEMO.workflowId },
+      'SIGTERM'
     )
-    expect(Date.now() - at.ms).toBeLessThan(2000)
+    expect(elapsedMs).toBeLessThan(2000)
     expect(result.code).toBe(1)
     const sent = JSON.parse(standIn.requestsFor('StartWorkflowRun')[0]!.body) as {
       clientToken: string
