@@ -104,8 +104,9 @@ describe('proxies', () => {
       expect(result.outputs.status).toBe('SUCCEEDED')
       const operations = new Set(standIn.requests.map(r => r.operation))
       expect(operations).toEqual(new Set(['ListWorkflows', 'StartWorkflowRun', 'GetWorkflowRun']))
-      expect(proxy.connects).toHaveLength(standIn.requests.length)
-      expect(new Set(proxy.connects)).toEqual(new Set([`${HOST}:${standIn.port}`]))
+      // One tunnel for the whole step, kept alive.
+      expect(proxy.connects).toEqual([`${HOST}:${standIn.port}`])
+      expect(standIn.connections).toBe(1)
     },
     30_000
   )
@@ -127,6 +128,23 @@ describe('proxies', () => {
     expect(errorAnnotation(result.stdout)).toMatch(/codecatalyst\.test/)
   })
 
+  it('sends the credentials in HTTPS_PROXY to the proxy, decoded, and keeps one tunnel', async () => {
+    const standIn = await standInFor({}, true)
+    const proxy = await startConnectProxy(
+      { [`${HOST}:${standIn.port}`]: standIn.port },
+      { credentials: 'ci-user:p@ss:word' }
+    )
+    cleanups.push(() => proxy.close())
+    const authenticated = proxy.url.replace('http://', 'http://ci-user:p%40ss%3Aword@')
+    const result = await run(
+      { 'workflow-id': DEMO.workflowId, endpoint: `https://${HOST}:${standIn.port}` },
+      { HTTPS_PROXY: authenticated, NODE_EXTRA_CA_CERTS: certFile }
+    )
+    expect(result.code).toBe(0)
+    expect(proxy.connects).toEqual([`${HOST}:${standIn.port}`])
+    expect(result.stdout).not.toContain('p@ss')
+  })
+
   it('fails clearly, and boundedly, when the proxy refuses, with no token in the error', async () => {
     const standIn = await standInFor({}, true)
     const proxy = await proxyFor(standIn, { refuse: true })
@@ -139,7 +157,9 @@ describe('proxies', () => {
       { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: certFile, RUNNER_DEBUG: '1' }
     )
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(/^StartWorkflowRun failed .*statusCode=407/)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^StartWorkflowRun failed: the proxy refused to open a tunnel; check HTTPS_PROXY .*statusCode=407/
+    )
     expect(standIn.requests).toHaveLength(0)
     expectNoTokenLeak(result, DEMO.token)
   })

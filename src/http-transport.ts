@@ -5,6 +5,7 @@ import {
 } from 'node:http'
 import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { TransportError } from './errors.js'
+import { TunnelingAgent } from './proxy-tunnel.js'
 import { SHOWN, untrusted } from './safe-text.js'
 
 export interface HttpRequest {
@@ -41,11 +42,14 @@ export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 class ConnectionHandler implements RequestHandler {
   /** The abort signal for the request being prepared; requests go one at a time. */
   signal?: AbortSignal
+  /** An agent to use instead of the client's: a kept-alive CONNECT tunnel. */
+  agent?: TunnelingAgent
   /** Whether the request being prepared is about to reuse an idle connection. */
   reused = false
 
   prepareRequest(options: NodeRequestOptions): void {
     options.signal = this.signal
+    if (this.agent) options.agent = this.agent
     const host = options.host ?? undefined
     if (host?.startsWith('[') && host.endsWith(']')) options.host = host.slice(1, -1)
     const agent = options.agent
@@ -65,8 +69,8 @@ const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
 
 /**
  * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
- * One client per scheme keeps its connection alive, so a process makes one connection to each host (a
- * CONNECT proxy still opens a tunnel per request). Requests go one at a time. A request that meets an idle
+ * One client per scheme keeps its connection alive, so a process makes one connection to each host;
+ * through a CONNECT proxy, one kept-alive tunnel (where the proxy keeps it open). Requests go one at a time. A request that meets an idle
  * connection the server has closed is sent once more on a new connection: that is a normal event of
  * keep-alive, not a failure, and safe (reads are idempotent; a start repeats its clientToken).
  * Redirects are returned, not followed, so no credential travels to another origin; the client's own
@@ -74,6 +78,15 @@ const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
  */
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
   const clients = new Map<string, { client: HttpClient; handler: ConnectionHandler }>()
+  const tunnels = new Map<string, TunnelingAgent>()
+  /** HTTPS through a plain-http CONNECT proxy goes through a tunnel that is kept alive. */
+  const tunnelFor = (url: string): TunnelingAgent | undefined => {
+    const proxy = url.startsWith('https:') ? getProxyUrl(url) : ''
+    if (!proxy.startsWith('http:')) return undefined
+    let agent = tunnels.get(proxy)
+    if (!agent) tunnels.set(proxy, (agent = new TunnelingAgent(new URL(proxy))))
+    return agent
+  }
   const clientFor = (url: string) => {
     const scheme = url.slice(0, url.indexOf(':'))
     let entry = clients.get(scheme)
@@ -95,6 +108,7 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
   return request => {
     const send = async (): Promise<HttpResponse> => {
       const { client, handler } = clientFor(request.url)
+      handler.agent = tunnelFor(request.url)
       try {
         return await sendOnce(client, handler, request, maxBytes)
       } catch (error) {
@@ -209,6 +223,8 @@ const NETWORK_HINTS: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused',
   ECONNRESET: 'the connection was reset',
   ECONNABORTED: 'the connection was aborted',
+  EPROXYREFUSED:
+    'the proxy refused to open a tunnel; check HTTPS_PROXY (and its credentials) and NO_PROXY',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: `the TLS certificate could not be verified; ${TRUST_HINT}`,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `the TLS certificate's issuer is not trusted; ${TRUST_HINT}`,
   SELF_SIGNED_CERT_IN_CHAIN: `the TLS certificate chain is self-signed; ${TRUST_HINT}`,

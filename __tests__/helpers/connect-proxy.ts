@@ -11,11 +11,12 @@ export interface ConnectProxy {
 /**
  * A CONNECT proxy on loopback, as corporate networks run them. It resolves only the host names in `routes`
  * (host:port -> local port), so a request that reaches a routed host can only have come through it.
- * With `refuse`, it answers every CONNECT with 407 Proxy Authentication Required.
+ * With `refuse`, it answers every CONNECT with 407 Proxy Authentication Required; with `credentials`
+ * (user:password), every CONNECT without them.
  */
 export async function startConnectProxy(
   routes: Record<string, number>,
-  options: { refuse?: boolean } = {}
+  options: { refuse?: boolean; credentials?: string } = {}
 ): Promise<ConnectProxy> {
   const connects: string[] = []
   const sockets = new Set<Socket>()
@@ -31,9 +32,12 @@ export async function startConnectProxy(
     const target = req.url ?? ''
     connects.push(target)
     const port = routes[target]
-    if (options.refuse || port === undefined) {
+    const expected =
+      options.credentials && `Basic ${Buffer.from(options.credentials).toString('base64')}`
+    const refuse = options.refuse || (expected && req.headers['proxy-authorization'] !== expected)
+    if (refuse || port === undefined) {
       client.end(
-        options.refuse
+        refuse
           ? 'HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'
           : 'HTTP/1.1 502 Bad Gateway\r\n\r\n'
       )
