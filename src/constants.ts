@@ -50,6 +50,8 @@ export const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC'
 export const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000
 /** The step warns when the SSO client registration ends within this many days. */
 export const REGISTRATION_WARNING_DAYS = 14
+/** What renews an SSO session: the AWS CLI's login, named in every message that asks for it. */
+export const SSO_LOGIN_COMMAND = 'aws sso login --profile <profile>'
 /** A CLI cache file is about 3 KB; anything far larger is not one. */
 export const MAX_SSO_SESSION_LENGTH = 64 * 1024
 

@@ -4,6 +4,7 @@ import {
   type RequestOptions as NodeRequestOptions
 } from 'node:http'
 import { HttpClient, getProxyUrl } from '@actions/http-client'
+import { REQUEST_TIMEOUT_RANGE } from './constants.js'
 import { TransportError } from './errors.js'
 import { TunnelingAgent } from './proxy-tunnel.js'
 import { SHOWN, untrusted } from './safe-text.js'
@@ -70,9 +71,10 @@ const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
 /**
  * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
  * One client per scheme keeps its connection alive, so a process makes one connection to each host;
- * through a CONNECT proxy, one kept-alive tunnel (where the proxy keeps it open). Requests go one at a time. A request that meets an idle
- * connection the server has closed is sent once more on a new connection: that is a normal event of
- * keep-alive, not a failure, and safe (reads are idempotent; a start repeats its clientToken).
+ * through a CONNECT proxy, one kept-alive tunnel (where the proxy keeps it open). Requests go one at a
+ * time. A request that meets an idle connection the server has closed is sent once more on a new
+ * connection: that is a normal event of keep-alive, not a failure, and safe (reads are idempotent; a
+ * start repeats its clientToken).
  * Redirects are returned, not followed, so no credential travels to another origin; the client's own
  * retries are off (retries are the caller's).
  */
@@ -131,8 +133,8 @@ class StaleConnection extends Error {
   }
 }
 
-/** The longest a request may take at all (request-timeout-seconds' maximum). */
-const MAX_REQUEST_TIMEOUT_MS = 300_000
+/** The longest a request may take at all: request-timeout-seconds' maximum. */
+const MAX_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_RANGE.max * 1000
 
 async function sendOnce(
   client: HttpClient,

@@ -3,9 +3,8 @@
  * how an AWS CLI SSO session's access token is renewed.
  */
 import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
-import { Inputs } from './constants.js'
-import type { ErrorHints } from './errors.js'
-import { isRecord } from './errors.js'
+import { Inputs, SSO_LOGIN_COMMAND } from './constants.js'
+import { type ErrorHints, isRecord } from './errors.js'
 import { isBearerToken } from './safe-text.js'
 
 export interface SsoOidcConfig {
@@ -34,7 +33,7 @@ export function ssoOidcEndpoint(region: string): string {
   return `https://oidc.${region}.amazonaws.com`
 }
 
-const LOG_IN_AGAIN = `log in again (aws sso login --profile <profile>) and store the new cache file in the '${Inputs.SsoSession}' secret`
+const LOG_IN_AGAIN = `log in again (${SSO_LOGIN_COMMAND}) and store the new cache file in the '${Inputs.SsoSession}' secret`
 
 /** One sentence per CreateToken error, each with the fix. */
 export const SSO_OIDC_HINTS: ErrorHints = {

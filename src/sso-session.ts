@@ -3,7 +3,7 @@
  * `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json.
  * Pure: parses and validates, never prints, and never puts a secret value in a message.
  */
-import { Inputs, MAX_SSO_SESSION_LENGTH } from './constants.js'
+import { Inputs, MAX_SSO_SESSION_LENGTH, SSO_LOGIN_COMMAND } from './constants.js'
 import { isRecord } from './errors.js'
 import { isoDate } from './format.js'
 import { isBearerToken, quote } from './safe-text.js'
@@ -34,7 +34,7 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|UTC|[+-]\d{2}:?\d{2})$/
 
 const LOGIN_HINT =
-  'Run `aws sso login --profile <profile>` and store the content of the new cache file in the secret ' +
+  `Run \`${SSO_LOGIN_COMMAND}\` and store the content of the new cache file in the secret ` +
   '(see Authentication in the README).'
 
 /** The secret strings in a raw `sso-session` value, found leniently, so they can be masked first. */
