@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   CredentialError,
+  NOT_SAVED_WARNING,
   SsoCredentials,
   StaticCredentials,
   isRejectedToken
@@ -28,6 +29,7 @@ function sso(session: Partial<SsoSession> = {}, lifetimeSeconds = 3600) {
       refreshToken: 'refresh-0',
       accessToken: 'cached',
       expiresAt: now + HOUR,
+      members: {},
       ...session
     },
     {
@@ -42,7 +44,8 @@ function sso(session: Partial<SsoSession> = {}, lifetimeSeconds = 3600) {
       },
       now: () => now,
       mask: secret => events.push(`mask ${secret}`),
-      info: line => events.push(`info ${line}`)
+      info: line => events.push(`info ${line}`),
+      warning: line => events.push(`warning ${line}`)
     }
   )
   return {
@@ -115,7 +118,9 @@ describe('SsoCredentials', () => {
       'mask refresh-1',
       expect.stringMatching(
         /^info Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for 1h 0m 0s/
-      )
+      ),
+      // Without write-back, the rotated refresh token is lost with the job: said on every renewal.
+      `warning ${NOT_SAVED_WARNING}`
     ])
   })
 

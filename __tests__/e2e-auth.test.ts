@@ -125,7 +125,7 @@ describe('an SSO session', () => {
     const result = await run(session)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' has expired, was revoked, or was already replaced by a newer login: log in again \(aws sso login --profile <profile>\)/
+      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' was refused\. SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'.*log in again \(aws sso login --profile <profile>\)/s
     )
     expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
     expect(codeCatalystRequests()).toHaveLength(0)

@@ -299,7 +299,9 @@ describe('the credential', () => {
       session: {
         ...SESSION,
         expiresAt: Date.parse(SESSION.expiresAt),
-        registrationExpiresAt: Date.parse(SESSION.registrationExpiresAt)
+        registrationExpiresAt: Date.parse(SESSION.registrationExpiresAt),
+        // Kept whole, so a saved session keeps what the action does not read.
+        members: SESSION
       }
     })
   })

@@ -132,7 +132,7 @@ describe('SSO OIDC CreateToken on the wire', () => {
     const sdk = new SSOOIDCClient({ region: 'us-east-1', endpoint, maxAttempts: 1 })
     await sdk.send(new CreateTokenCommand({ ...grant, grantType: 'refresh_token' }))
     const ours = new SsoOidcClient(
-      { endpoint, maxAttempts: 1, requestTimeoutMs: 5000 },
+      { endpoint, maxAttempts: 1, requestTimeoutMs: 5000, savesSessions: false },
       {
         transport: createHttpTransport('test'),
         sleep: async () => undefined,

@@ -1,10 +1,20 @@
-/** Builds the CodeCatalyst client for the settings: transport, retries, credentials, wired to the runner. */
+/**
+ * Builds the CodeCatalyst client for the settings: transport, retries, credentials, wired to the runner.
+ * What most steps never use is loaded when first needed: the SSO OIDC client (a renewal) and the secret's
+ * writer (a renewal with write-back, which brings @actions/github and libsodium).
+ */
 import * as core from '@actions/core'
 import type { ApiDeps } from './api-call.js'
 import { abortableSleep } from './cancellation.js'
 import { CodeCatalystClient } from './codecatalyst-client.js'
 import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './constants.js'
-import { createCredentials, credentialLogLine } from './credentials.js'
+import {
+  type Credentials,
+  type SessionKeeper,
+  SsoCredentials,
+  StaticCredentials,
+  credentialLogLine
+} from './credentials.js'
 import { createHttpTransport } from './http-transport.js'
 import type { Settings } from './input-helper.js'
 import { registerSecret } from './safe-text.js'
@@ -18,8 +28,14 @@ export function maskSecret(secret: string): void {
   registerSecret(secret)
 }
 
+export interface Connection {
+  client: CodeCatalystClient
+  /** Where the bearer token comes from; says at the end whether a renewed session was lost. */
+  credentials: Credentials
+}
+
 /** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
-export function connect(settings: Settings, signal: AbortSignal): CodeCatalystClient {
+export function connect(settings: Settings, signal: AbortSignal): Connection {
   const deps: ApiDeps = {
     transport: createHttpTransport(USER_AGENT),
     sleep: abortableSleep(signal),
@@ -34,10 +50,39 @@ export function connect(settings: Settings, signal: AbortSignal): CodeCatalystCl
     const warning = registrationWarning(credential.session, Date.now(), REGISTRATION_WARNING_DAYS)
     if (warning) core.warning(warning, { title: 'CodeCatalyst SSO session ends soon' })
   }
-  const credentials = createCredentials(credential, settings, {
-    ...deps,
-    mask: maskSecret,
-    info: line => core.info(line)
+  const credentials = credentialsFor(settings, deps)
+  return { client: new CodeCatalystClient(settings, { ...deps, credentials }), credentials }
+}
+
+function credentialsFor(settings: Settings, deps: ApiDeps): Credentials {
+  const { credential, maxAttempts, requestTimeoutMs } = settings
+  if (credential.kind === 'token') return new StaticCredentials(credential.token, credential.source)
+  const { secret } = credential
+  const oidc = once(async () => {
+    const { SsoOidcClient } = await import('./sso-oidc-client.js')
+    const config = { endpoint: credential.oidcEndpoint, maxAttempts, requestTimeoutMs }
+    return new SsoOidcClient({ ...config, savesSessions: secret !== undefined }, deps)
   })
-  return new CodeCatalystClient(settings, { ...deps, credentials })
+  const keeper =
+    secret &&
+    once(async (): Promise<SessionKeeper> => {
+      const { SessionSecret } = await import('./session-secret.js')
+      // performance.timeOrigin: when this process, the step, started.
+      const config = { secret, maxAttempts, requestTimeoutMs, userAgent: USER_AGENT }
+      return new SessionSecret({ ...config, startedAt: performance.timeOrigin }, deps)
+    })
+  return new SsoCredentials(credential.session, {
+    createToken: async (grant, deadline) => (await oidc()).createToken(grant, deadline),
+    keeper,
+    now: Date.now,
+    mask: maskSecret,
+    info: line => core.info(line),
+    warning: line => core.warning(line, { title: 'CodeCatalyst SSO session not saved' })
+  })
+}
+
+/** `load`, run the first time it is asked for; every caller shares that one result. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined
+  return () => (loaded ??= load())
 }

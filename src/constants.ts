@@ -8,6 +8,9 @@ export enum Inputs {
   WorkflowName = 'workflow-name',
   Token = 'token',
   SsoSession = 'sso-session',
+  SsoSessionSecret = 'sso-session-secret',
+  SsoSessionSecretEnvironment = 'sso-session-secret-environment',
+  GitHubToken = 'github-token',
   ClientToken = 'client-token',
   Endpoint = 'endpoint',
   MaxAttempts = 'max-attempts',
@@ -45,6 +48,27 @@ export const ENV_MAX_ATTEMPTS = 'AWS_MAX_ATTEMPTS'
 export const ENV_BEARER_TOKEN = 'AWS_BEARER_TOKEN_CODECATALYST'
 /** The SDKs' endpoint override for SSO OIDC. */
 export const ENV_SSO_OIDC_ENDPOINT = 'AWS_ENDPOINT_URL_SSO_OIDC'
+
+/** The runner's GitHub REST API base URL (https://HOST/api/v3 on GitHub Enterprise Server) and repository. */
+export const ENV_GITHUB_API_URL = 'GITHUB_API_URL'
+export const ENV_GITHUB_REPOSITORY = 'GITHUB_REPOSITORY'
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
+
+/**
+ * The member the action adds to the session it saves: when it saved it, by GitHub's clock (the Date of
+ * GitHub's answer just before the write). The AWS CLI ignores members it does not know.
+ */
+export const SAVED_AT_MEMBER = 'githubSecretSavedAt'
+/**
+ * GitHub sets a secret's updated_at when it takes the write, a moment after the Date the action recorded,
+ * both in whole seconds: a secret updated no later than this after the copy's save holds that copy.
+ */
+export const SAVED_AT_SLACK_MS = 5000
+
+/** SSO OIDC's regional endpoint. */
+export function ssoOidcEndpoint(region: string): string {
+  return `https://oidc.${region}.amazonaws.com`
+}
 
 /** A cached access token is used as is while it has at least this long to live (botocore's window). */
 export const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000

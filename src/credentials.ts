@@ -3,25 +3,29 @@
  * whose short-lived access token is renewed through SSO OIDC before it ends and whenever CodeCatalyst
  * says it has expired.
  */
-import type { ApiDeps } from './api-call.js'
 import { Inputs, SSO_REFRESH_WINDOW_MS } from './constants.js'
 import type { ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
 import type { CredentialSettings } from './input-helper.js'
 import { SHOWN, untrusted } from './safe-text.js'
-import {
-  type MintedToken,
-  type RefreshGrant,
-  SsoOidcClient,
-  type SsoOidcConfig
-} from './sso-oidc-client.js'
-import type { SsoSession } from './sso-session.js'
+import type { MintedToken, RefreshGrant } from './sso-oidc-client.js'
+import { type SsoSession, renewedCacheFile } from './sso-session.js'
 
 export interface Credentials {
   /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */
   token(deadline?: number): Promise<string>
   /** After CodeCatalyst rejected the token (`rejected`): a renewed one, or an error that says what to do. */
   renew(rejected: ServiceError, deadline?: number): Promise<string>
+  /** Why the newest renewed session could not be saved, if it could not: the step must fail with it. */
+  unsaved(): string | undefined
+}
+
+/** Keeps the secret an SSO session comes from current (src/session-secret.ts). */
+export interface SessionKeeper {
+  /** Before a renewal: throws CredentialError unless the secret can be saved and holds no newer session. */
+  checkBeforeRenewal(copySavedAt: number | undefined, deadline?: number): Promise<void>
+  /** Saves the cache file written for the time it is saved at; returns that time. CredentialError if not. */
+  save(cacheFile: (savedAt: number) => string, deadline?: number): Promise<number>
 }
 
 /** The credential could not be had or renewed; the message says what to do. Never retried. */
@@ -53,6 +57,10 @@ export class StaticCredentials implements Credentials {
     return Promise.resolve(this.value)
   }
 
+  unsaved(): undefined {
+    return undefined
+  }
+
   renew(rejected: ServiceError): Promise<string> {
     return Promise.reject(
       new CredentialError(
@@ -66,11 +74,20 @@ export class StaticCredentials implements Credentials {
 
 export interface SsoDeps {
   createToken: (grant: RefreshGrant, deadline?: number) => Promise<MintedToken>
+  /** The secret to save each renewed session to, loaded when first needed; absent without write-back. */
+  keeper?: () => Promise<SessionKeeper>
   now: () => number
   /** Masks a secret before anything can print it. */
   mask: (secret: string) => void
   info: (line: string) => void
+  warning: (line: string) => void
 }
+
+/** Said on every renewal that cannot be saved: the stored refresh token has just been spent. */
+export const NOT_SAVED_WARNING =
+  "SSO OIDC replaced the session's refresh token, and the one stored in the secret is probably spent (each is " +
+  `accepted once): the next job's renewal will fail unless '${Inputs.SsoSessionSecret}' and '${Inputs.GitHubToken}' ` +
+  'are set, so that the action saves every renewed session (see Authentication in the README).'
 
 /**
  * The access token of an SSO session. The cached one is used while it has at least 15 minutes to live
@@ -83,6 +100,9 @@ export class SsoCredentials implements Credentials {
   private refreshWindowMs = SSO_REFRESH_WINDOW_MS
   private refreshToken: string
   private minting?: Promise<string>
+  /** When the session this job holds was saved to the secret (GitHub's clock); undefined if never. */
+  private savedAt?: number
+  private unsavedReason?: string
 
   constructor(
     private readonly session: SsoSession,
@@ -91,6 +111,11 @@ export class SsoCredentials implements Credentials {
     this.accessToken = session.accessToken
     this.expiresAt = session.expiresAt ?? 0
     this.refreshToken = session.refreshToken
+    this.savedAt = session.savedAt
+  }
+
+  unsaved(): string | undefined {
+    return this.unsavedReason
   }
 
   async token(deadline?: number): Promise<string> {
@@ -109,7 +134,14 @@ export class SsoCredentials implements Credentials {
     return this.minting
   }
 
+  /**
+   * With write-back, nothing is spent that cannot be saved: the secret is checked first, and the renewed
+   * session is saved before its token is used. A save that fails lets the job go on (the token is good)
+   * and is reported by `unsaved()`.
+   */
   private async createToken(deadline?: number): Promise<string> {
+    const keeper = await this.deps.keeper?.()
+    await keeper?.checkBeforeRenewal(this.savedAt, deadline)
     const minted = await this.deps.createToken(
       {
         clientId: this.session.clientId,
@@ -119,10 +151,9 @@ export class SsoCredentials implements Credentials {
       deadline
     )
     this.deps.mask(minted.accessToken)
-    if (minted.refreshToken) {
-      this.deps.mask(minted.refreshToken)
-      this.refreshToken = minted.refreshToken
-    }
+    if (minted.refreshToken) this.deps.mask(minted.refreshToken)
+    const rotated = minted.refreshToken !== undefined && minted.refreshToken !== this.refreshToken
+    this.refreshToken = minted.refreshToken ?? this.refreshToken
     const lifetimeMs = minted.expiresIn * 1000
     this.accessToken = minted.accessToken
     this.expiresAt = this.deps.now() + lifetimeMs
@@ -130,22 +161,33 @@ export class SsoCredentials implements Credentials {
     this.deps.info(
       `Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for ${formatDuration(lifetimeMs)}.`
     )
+    if (keeper) await this.save(keeper, deadline)
+    else if (rotated) this.deps.warning(NOT_SAVED_WARNING)
     return minted.accessToken
   }
-}
 
-/** Builds the credentials the settings name; `oidc` configures the SSO OIDC client when there is one. */
-export function createCredentials(
-  settings: CredentialSettings,
-  oidc: Omit<SsoOidcConfig, 'endpoint'>,
-  deps: ApiDeps & Omit<SsoDeps, 'createToken'>
-): Credentials {
-  if (settings.kind === 'token') return new StaticCredentials(settings.token, settings.source)
-  const client = new SsoOidcClient({ ...oidc, endpoint: settings.oidcEndpoint }, deps)
-  return new SsoCredentials(settings.session, {
-    ...deps,
-    createToken: grant => client.createToken(grant)
-  })
+  /** Saves the session as it is now; a failure is kept for the end of the step, a success clears it. */
+  private async save(keeper: SessionKeeper, deadline?: number): Promise<void> {
+    const renewed = {
+      accessToken: this.accessToken ?? '',
+      expiresAt: this.expiresAt,
+      refreshToken: this.refreshToken
+    }
+    try {
+      this.savedAt = await keeper.save(
+        savedAt => renewedCacheFile(this.session, renewed, savedAt),
+        deadline
+      )
+      this.unsavedReason = undefined
+      this.deps.info('Saved the renewed SSO session to its secret.')
+    } catch (error) {
+      if (!(error instanceof CredentialError)) throw error
+      this.unsavedReason = error.message
+      this.deps.info(
+        'Could not save the renewed SSO session; the job goes on with the renewed token, and the step will fail at its end.'
+      )
+    }
+  }
 }
 
 /** One line for the log: which credential is used (never its value). */

@@ -41,7 +41,9 @@ export class ServiceError extends ApiError {
     readonly serviceMessage: string | undefined,
     readonly requestId: string | undefined,
     bodyKind: 'json' | 'html' | 'empty' | 'other',
-    hints: ErrorHints = CODECATALYST_HINTS
+    hints: ErrorHints = CODECATALYST_HINTS,
+    /** A rate limit that is not a 429 (GitHub answers 403 with x-ratelimit-remaining: 0). */
+    rateLimited = false
   ) {
     const what = type ? `${type} (HTTP ${status})` : `HTTP ${status}`
     const said = serviceMessage
@@ -54,7 +56,7 @@ export class ServiceError extends ApiError {
     const request = requestId ? ` [request id ${requestId}]` : ''
     super(operation, `${what}${said}${request}`, hintFor(status, type, hints))
     this.retry =
-      status === 429 || type === 'ThrottlingException'
+      status === 429 || type === 'ThrottlingException' || rateLimited
         ? 'throttling'
         : [500, 502, 503, 504].includes(status)
           ? 'transient'
@@ -102,8 +104,10 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE'
 ])
 
-/** What to do about each error type of one service. */
+/** What to do about each error type of one service; HINT_401 and HINT_5XX where no type says more. */
 export type ErrorHints = Readonly<Record<string, string>>
+export const HINT_401 = 'HTTP 401'
+export const HINT_5XX = 'HTTP 5xx'
 
 /** The CodeCatalyst API's errors. */
 export const CODECATALYST_HINTS: ErrorHints = {
@@ -119,14 +123,16 @@ export const CODECATALYST_HINTS: ErrorHints = {
   ConflictException:
     `The request conflicts with the current state in CodeCatalyst. If you set ${Inputs.ClientToken}, it may already have been ` +
     'used for a different workflow: use a new one.',
-  ThrottlingException: `CodeCatalyst is throttling requests. Re-run the job later, or raise ${Inputs.MaxAttempts} to wait longer.`
+  ThrottlingException: `CodeCatalyst is throttling requests. Re-run the job later, or raise ${Inputs.MaxAttempts} to wait longer.`,
+  [HINT_401]:
+    'CodeCatalyst did not accept the token: it has expired, or is not a CodeCatalyst SSO access token.',
+  [HINT_5XX]: 'CodeCatalyst or something in front of it failed. Re-run the job later.'
 }
 
 function hintFor(status: number, type: string | undefined, hints: ErrorHints): string | undefined {
   if (type && hints[type]) return hints[type]
-  if (status === 401)
-    return 'CodeCatalyst did not accept the token: it has expired, or is not a CodeCatalyst SSO access token.'
-  if (status >= 500) return 'CodeCatalyst or something in front of it failed. Re-run the job later.'
+  if (status === 401) return hints[HINT_401]
+  if (status >= 500) return hints[HINT_5XX]
   return undefined
 }
 
@@ -163,7 +169,7 @@ export function serviceErrorFrom(
   const message = [record.message, record.Message, record.error_description].find(
     m => typeof m === 'string' && m.trim() !== ''
   )
-  const requestId = headers['x-amzn-requestid']
+  const requestId = headers['x-amzn-requestid'] ?? headers['x-github-request-id']
   const bodyKind = !body.trim()
     ? 'empty'
     : isRecord(parsed)
@@ -178,7 +184,10 @@ export function serviceErrorFrom(
     typeof message === 'string' ? untrusted(message) : undefined,
     typeof requestId === 'string' ? untrusted(requestId, SHOWN.id) : undefined,
     bodyKind,
-    hints
+    hints,
+    // GitHub's rate limits: 403 with no requests left, or with a Retry-After (its secondary limit).
+    status === 403 &&
+      (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined)
   )
   error.retryAfterMs = parseRetryAfter(headers['retry-after'])
   return error

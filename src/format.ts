@@ -15,6 +15,11 @@ export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10)
 }
 
+/** 1764430000123 -> '2025-11-29T15:26:40Z': UTC to the second, as the AWS CLI writes its cache file. */
+export function isoSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`
+}
+
 /** Whole seconds from a run's start to its end, when both are known. */
 export function runDurationSeconds(run: { startTime?: string; endTime?: string } | undefined) {
   if (!run?.startTime || !run.endTime) return undefined

@@ -1,5 +1,6 @@
 import {
   DEFAULT_ENDPOINT,
+  DEFAULT_GITHUB_API_URL,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_POLL_INTERVAL_SECONDS,
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
@@ -7,13 +8,16 @@ import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   ENV_BEARER_TOKEN,
   ENV_ENDPOINT,
+  ENV_GITHUB_API_URL,
+  ENV_GITHUB_REPOSITORY,
   ENV_MAX_ATTEMPTS,
   ENV_SSO_OIDC_ENDPOINT,
   Inputs,
   MAX_ATTEMPTS_RANGE,
   POLL_INTERVAL_RANGE,
   REQUEST_TIMEOUT_RANGE,
-  WAIT_TIMEOUT_RANGE
+  WAIT_TIMEOUT_RANGE,
+  ssoOidcEndpoint
 } from './constants.js'
 import { type GitHubContext, gitHubContext } from './client-token.js'
 import {
@@ -26,7 +30,6 @@ import {
   isValidName
 } from './model.js'
 import { hasControlCharacters, isBearerToken, quote } from './safe-text.js'
-import { ssoOidcEndpoint } from './sso-oidc-client.js'
 import { type SsoSession, parseSsoSession, ssoSessionSecrets } from './sso-session.js'
 import type { WorkflowRef } from './workflow-resolver.js'
 
@@ -55,7 +58,22 @@ export type CredentialSettings =
       session: SsoSession
       /** SSO OIDC base URL without a trailing slash. */
       oidcEndpoint: string
+      /** Where every renewed session is saved; without it, a renewal spends the stored refresh token. */
+      secret?: SessionSecretSettings
     }
+
+/** The secret that `sso-session` comes from, written back through GitHub's REST API after each renewal. */
+export interface SessionSecretSettings {
+  name: string
+  /** The environment whose secret it is; a repository secret when absent. */
+  environment?: string
+  /** May write that secret: a fine-grained PAT or a GitHub App installation token. */
+  githubToken: string
+  /** GitHub's REST API base URL without a trailing slash. */
+  apiUrl: string
+  owner: string
+  repo: string
+}
 
 /** Everything the action needs, validated. Nothing downstream reads inputs again. */
 export interface Settings {
@@ -94,6 +112,7 @@ export class InputError extends Error {
 export function secretsIn(read: InputReader, env: NodeJS.ProcessEnv): string[] {
   return [
     read(Inputs.Token).trim(),
+    read(Inputs.GitHubToken).trim(),
     env[ENV_BEARER_TOKEN]?.trim() ?? '',
     ...ssoSessionSecrets(read(Inputs.SsoSession).trim())
   ].filter(Boolean)
@@ -114,6 +133,8 @@ export function getSettings(
   const project = readName(Inputs.Project, input(Inputs.Project), problems)
   const target = readTarget(input, problems)
   const credential = readCredential(input, env, now, problems)
+  const secret = readSessionSecret(input, env, problems)
+  if (credential?.kind === 'sso-session') credential.secret = secret
   const clientToken = readClientToken(input(Inputs.ClientToken), problems)
   const endpoint = readEndpoint(
     [
@@ -338,6 +359,83 @@ function readCredential(
   }
   return { kind: 'token', token: value, source }
 }
+
+/** Secret names as GitHub takes them. */
+const SECRET_NAME = /^(?!GITHUB_)[A-Z_][A-Z0-9_]*$/i
+/** One part of GITHUB_REPOSITORY: an owner or a repository name. */
+const REPOSITORY_PART = /^[\w.-]+$/
+
+/**
+ * `sso-session-secret`, with its environment and `github-token`: where renewed sessions are saved.
+ * Each needs the others (and `sso-session`); every problem is reported.
+ */
+function readSessionSecret(
+  input: (name: Inputs) => string,
+  env: NodeJS.ProcessEnv,
+  problems: string[]
+): SessionSecretSettings | undefined {
+  const name = input(Inputs.SsoSessionSecret)
+  const environment = input(Inputs.SsoSessionSecretEnvironment) || undefined
+  const githubToken = input(Inputs.GitHubToken)
+  if (!name) {
+    const alone = [
+      [Inputs.SsoSessionSecretEnvironment, environment, 'the environment whose secret it is'],
+      [Inputs.GitHubToken, githubToken, 'the token that saves the renewed SSO session to it']
+    ] as const
+    for (const [inputName, given, what] of alone)
+      if (given)
+        problems.push(
+          `Input '${inputName}' is set but '${Inputs.SsoSessionSecret}' is not: '${inputName}' is ${what}. ` +
+            `Set '${Inputs.SsoSessionSecret}' to the name of the secret that '${Inputs.SsoSession}' comes from, or remove '${inputName}'.`
+        )
+    return undefined
+  }
+  const before = problems.length
+  if (!input(Inputs.SsoSession))
+    problems.push(
+      `Input '${Inputs.SsoSessionSecret}' needs '${Inputs.SsoSession}': only an SSO session is renewed and saved ` +
+        `(a '${Inputs.Token}' is used as is).`
+    )
+  if (!SECRET_NAME.test(name))
+    problems.push(
+      `Invalid ${Inputs.SsoSessionSecret} ${quote(name)}. Expected the name of a secret: letters, digits and '_', ` +
+        'not starting with a digit or GITHUB_, e.g. CODECATALYST_SSO_SESSION.'
+    )
+  if (environment !== undefined && (environment.length > 255 || hasControlCharacters(environment)))
+    problems.push(
+      `Invalid ${Inputs.SsoSessionSecretEnvironment} ${quote(environment)}. Expected the name of an environment of the repository.`
+    )
+  if (!githubToken)
+    problems.push(
+      `Input '${Inputs.SsoSessionSecret}' needs '${Inputs.GitHubToken}': a token that may write that secret, ` +
+        `${GITHUB_TOKEN_PERMISSIONS}. The job's GITHUB_TOKEN cannot write secrets.`
+    )
+  else if (!isBearerToken(githubToken))
+    problems.push(
+      `The token in input '${Inputs.GitHubToken}' has whitespace or characters that cannot be sent in an HTTP ` +
+        'header (its value is not shown). Store the token alone in the secret, with no spaces or line breaks.'
+    )
+  const repository = env[ENV_GITHUB_REPOSITORY]?.trim() ?? ''
+  const [owner = '', repo = '', ...rest] = repository.split('/')
+  if (!REPOSITORY_PART.test(owner) || !REPOSITORY_PART.test(repo) || rest.length > 0)
+    problems.push(
+      `Environment variable ${ENV_GITHUB_REPOSITORY} is ${repository ? quote(repository) : 'not set'}: saving the ` +
+        `session needs the repository as owner/repo (the runner sets it; outside GitHub Actions, set it yourself).`
+    )
+  const apiUrl = readEndpoint(
+    [[`Environment variable ${ENV_GITHUB_API_URL}`, env[ENV_GITHUB_API_URL]?.trim()]],
+    DEFAULT_GITHUB_API_URL,
+    problems
+  )
+  if (problems.length > before) return undefined
+  return { name, environment, githubToken, apiUrl, owner, repo }
+}
+
+/** What `github-token` must be allowed, said in every message that asks for it. */
+export const GITHUB_TOKEN_PERMISSIONS =
+  'a fine-grained personal access token with the repository permission Secrets: Read and write (and ' +
+  'Environments: Read and write for an environment secret), or a GitHub App installation token with ' +
+  'secrets: write (and environments: write)'
 
 /** The first endpoint given among `candidates` (source, value), else `fallback`; checked and without a trailing slash. */
 function readEndpoint(

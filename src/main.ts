@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
   }
 
   const cancel = listenForCancel(line => core.info(line))
-  const client = connect(settings, cancel.signal)
+  const { client, credentials } = connect(settings, cancel.signal)
   const { target, wait } = settings
   const report: Report = { space: settings.space, project: settings.project }
   try {
@@ -60,6 +60,8 @@ export async function run(): Promise<void> {
   } finally {
     cancel.stop()
   }
+  // A renewed session that could not be saved fails the step, after everything else it did.
+  report.failure = [report.failure, credentials.unsaved()].filter(Boolean).join('\n') || undefined
   if (report.failure) core.setFailed(report.failure)
   else if (report.wait && report.runId) core.info(successLine(report.runId, report.wait))
   await writeSummary(report).catch((error: unknown) =>

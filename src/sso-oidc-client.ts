@@ -4,7 +4,7 @@
  */
 import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
 import { Inputs, SSO_LOGIN_COMMAND } from './constants.js'
-import { type ErrorHints, isRecord } from './errors.js'
+import { type ErrorHints, HINT_5XX, isRecord } from './errors.js'
 import { isBearerToken } from './safe-text.js'
 
 export interface SsoOidcConfig {
@@ -12,6 +12,8 @@ export interface SsoOidcConfig {
   endpoint: string
   maxAttempts: number
   requestTimeoutMs: number
+  /** Whether renewed sessions are saved to their secret: it changes what a refused refresh token means. */
+  savesSessions: boolean
 }
 
 export interface RefreshGrant {
@@ -28,23 +30,42 @@ export interface MintedToken {
   refreshToken?: string
 }
 
-/** SSO OIDC's regional endpoint. */
-export function ssoOidcEndpoint(region: string): string {
-  return `https://oidc.${region}.amazonaws.com`
-}
-
 const LOG_IN_AGAIN = `log in again (${SSO_LOGIN_COMMAND}) and store the new cache file in the '${Inputs.SsoSession}' secret`
 
+/**
+ * Why SSO OIDC may refuse a refresh token, by whether the action saves renewed sessions: each refresh
+ * token is accepted once, so without saving, an earlier job's renewal has most likely spent it.
+ */
+function invalidGrantHint(savesSessions: boolean): string {
+  if (!savesSessions)
+    return (
+      `The refresh token in '${Inputs.SsoSession}' was refused. SSO OIDC accepts each refresh token once, so an ` +
+      `earlier job that renewed the session has most likely spent it: set '${Inputs.SsoSessionSecret}' and ` +
+      `'${Inputs.GitHubToken}' so that the action saves every renewed session to its secret (see Authentication ` +
+      `in the README), then ${LOG_IN_AGAIN}. (It may also have expired, been revoked, or been replaced by a newer login.)`
+    )
+  return (
+    `The refresh token in '${Inputs.SsoSession}' was refused. Another job that shares the secret may have renewed ` +
+    'the session at the same moment (SSO OIDC accepts each refresh token once): let the jobs that share it run ' +
+    'one at a time (`max-parallel: 1`, a `concurrency` group, or one job that starts all runs), and re-run this ' +
+    `job: it picks up the renewed session. If no other job ran, the session ended, was revoked or was replaced ` +
+    `by a newer login: ${LOG_IN_AGAIN}.`
+  )
+}
+
 /** One sentence per CreateToken error, each with the fix. */
-export const SSO_OIDC_HINTS: ErrorHints = {
-  InvalidGrantException: `The refresh token in '${Inputs.SsoSession}' has expired, was revoked, or was already replaced by a newer login: ${LOG_IN_AGAIN}.`,
-  ExpiredTokenException: `The SSO session in '${Inputs.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
-  InvalidClientException: `The SSO client registration in '${Inputs.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
-  UnauthorizedClientException: `The SSO client registration in '${Inputs.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
-  AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
-  InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${Inputs.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
-  UnsupportedGrantTypeException: `The SSO client registration in '${Inputs.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
-  InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`
+export function ssoOidcHints(savesSessions: boolean): ErrorHints {
+  return {
+    InvalidGrantException: invalidGrantHint(savesSessions),
+    ExpiredTokenException: `The SSO session in '${Inputs.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
+    InvalidClientException: `The SSO client registration in '${Inputs.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
+    UnauthorizedClientException: `The SSO client registration in '${Inputs.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
+    AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
+    InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${Inputs.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
+    UnsupportedGrantTypeException: `The SSO client registration in '${Inputs.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
+    InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`,
+    [HINT_5XX]: 'SSO OIDC or something in front of it failed. Re-run the job later.'
+  }
 }
 
 export class SsoOidcClient {
@@ -70,7 +91,7 @@ export class SsoOidcClient {
         }),
         timeoutMs: this.config.requestTimeoutMs,
         maxAttempts: this.config.maxAttempts,
-        hints: SSO_OIDC_HINTS,
+        hints: ssoOidcHints(this.config.savesSessions),
         secretResponse: true,
         deadline
       },

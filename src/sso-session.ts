@@ -3,9 +3,9 @@
  * `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json.
  * Pure: parses and validates, never prints, and never puts a secret value in a message.
  */
-import { Inputs, MAX_SSO_SESSION_LENGTH, SSO_LOGIN_COMMAND } from './constants.js'
+import { Inputs, MAX_SSO_SESSION_LENGTH, SAVED_AT_MEMBER, SSO_LOGIN_COMMAND } from './constants.js'
 import { isRecord } from './errors.js'
-import { isoDate } from './format.js'
+import { isoDate, isoSeconds } from './format.js'
 import { isBearerToken, quote } from './safe-text.js'
 
 export interface SsoSession {
@@ -21,6 +21,18 @@ export interface SsoSession {
   clientSecret: string
   /** When the client registration (clientId/clientSecret) ends, in ms since the epoch. */
   registrationExpiresAt?: number
+  refreshToken: string
+  /** When the action saved this copy to its secret, by GitHub's clock; absent in a copy stored by hand. */
+  savedAt?: number
+  /** Every member of the file as given: a saved session keeps what the action does not read. */
+  members: Readonly<Record<string, unknown>>
+}
+
+/** What a renewal changes in a session. */
+export interface RenewedToken {
+  accessToken: string
+  /** ms since the epoch. */
+  expiresAt: number
   refreshToken: string
 }
 
@@ -77,6 +89,7 @@ export function parseSsoSession(
     )
   const expiresAt = members.time('expiresAt')
   const registrationExpiresAt = members.time('registrationExpiresAt')
+  const savedAt = members.time(SAVED_AT_MEMBER)
   if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
     problems.push(
       `${NAME}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
@@ -93,8 +106,28 @@ export function parseSsoSession(
     clientId,
     clientSecret,
     registrationExpiresAt,
-    refreshToken
+    refreshToken,
+    savedAt,
+    members: record
   }
+}
+
+/**
+ * The cache file of a renewed session, as the AWS CLI writes it: the new access token and its end, the
+ * newest refresh token, every other member as given, and when the action saved it (`savedAt`, GitHub's clock).
+ */
+export function renewedCacheFile(
+  session: SsoSession,
+  renewed: RenewedToken,
+  savedAt: number
+): string {
+  return JSON.stringify({
+    ...session.members,
+    accessToken: renewed.accessToken,
+    expiresAt: isoSeconds(renewed.expiresAt),
+    refreshToken: renewed.refreshToken,
+    [SAVED_AT_MEMBER]: isoSeconds(savedAt)
+  })
 }
 
 const NAME = `Input '${Inputs.SsoSession}'`

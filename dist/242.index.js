@@ -1,0 +1,103 @@
+export const id = 242;
+export const ids = [242];
+export const modules = {
+
+/***/ 7242:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   SsoOidcClient: () => (/* binding */ SsoOidcClient)
+/* harmony export */ });
+/* unused harmony export ssoOidcHints */
+/* harmony import */ var _api_call_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7102);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5646);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _safe_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1452);
+/**
+ * SSO OIDC `CreateToken` with the refresh-token grant (sso-oidc 2019-06-10, rest-json, no auth):
+ * how an AWS CLI SSO session's access token is renewed.
+ */
+
+
+
+
+const LOG_IN_AGAIN = `log in again (${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .SSO_LOGIN_COMMAND */ .Gm}) and store the new cache file in the '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' secret`;
+/**
+ * Why SSO OIDC may refuse a refresh token, by whether the action saves renewed sessions: each refresh
+ * token is accepted once, so without saving, an earlier job's renewal has most likely spent it.
+ */
+function invalidGrantHint(savesSessions) {
+    if (!savesSessions)
+        return (`The refresh token in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' was refused. SSO OIDC accepts each refresh token once, so an ` +
+            `earlier job that renewed the session has most likely spent it: set '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSessionSecret}' and ` +
+            `'${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.GitHubToken}' so that the action saves every renewed session to its secret (see Authentication ` +
+            `in the README), then ${LOG_IN_AGAIN}. (It may also have expired, been revoked, or been replaced by a newer login.)`);
+    return (`The refresh token in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' was refused. Another job that shares the secret may have renewed ` +
+        'the session at the same moment (SSO OIDC accepts each refresh token once): let the jobs that share it run ' +
+        'one at a time (`max-parallel: 1`, a `concurrency` group, or one job that starts all runs), and re-run this ' +
+        `job: it picks up the renewed session. If no other job ran, the session ended, was revoked or was replaced ` +
+        `by a newer login: ${LOG_IN_AGAIN}.`);
+}
+/** One sentence per CreateToken error, each with the fix. */
+function ssoOidcHints(savesSessions) {
+    return {
+        InvalidGrantException: invalidGrantHint(savesSessions),
+        ExpiredTokenException: `The SSO session in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
+        InvalidClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
+        UnauthorizedClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
+        AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
+        InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
+        UnsupportedGrantTypeException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
+        InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`,
+        [_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .HINT_5XX */ .i8]: 'SSO OIDC or something in front of it failed. Re-run the job later.'
+    };
+}
+class SsoOidcClient {
+    config;
+    deps;
+    constructor(config, deps) {
+        this.config = config;
+        this.deps = deps;
+    }
+    /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
+    async createToken(grant, deadline) {
+        const operation = 'CreateToken';
+        const body = await (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .callJsonApi */ .HP)({
+            operation,
+            method: 'POST',
+            url: `${this.config.endpoint}/token`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+                clientId: grant.clientId,
+                clientSecret: grant.clientSecret,
+                grantType: 'refresh_token',
+                refreshToken: grant.refreshToken
+            }),
+            timeoutMs: this.config.requestTimeoutMs,
+            maxAttempts: this.config.maxAttempts,
+            hints: ssoOidcHints(this.config.savesSessions),
+            secretResponse: true,
+            deadline
+        }, this.deps);
+        // The body holds credentials: an error names what is missing and never quotes it.
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u4)(body) || typeof body.accessToken !== 'string' || !(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isBearerToken */ .Zc)(body.accessToken))
+            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'usable accessToken', body, true);
+        const { expiresIn, refreshToken } = body;
+        // A year bounds it: an absurd lifetime would never be renewed ahead of time.
+        if (typeof expiresIn !== 'number' ||
+            !Number.isInteger(expiresIn) ||
+            expiresIn <= 0 ||
+            expiresIn > 366 * 86_400)
+            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'valid expiresIn', body, true);
+        return {
+            accessToken: body.accessToken,
+            expiresIn,
+            refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
+        };
+    }
+}
+
+
+/***/ })
+
+};
