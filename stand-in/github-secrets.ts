@@ -33,7 +33,8 @@ export type GitHubOperation =
 
 /** What a network or GitHub can do to one request instead of answering it. */
 export type GitHubFault =
-  'reset' | 'hang' | { status: number; headers?: Record<string, string>; body?: string }
+  /** No fault: the request is answered (to let earlier requests through before a fault). */
+  'none' | 'reset' | 'hang' | { status: number; headers?: Record<string, string>; body?: string }
 
 export interface GitHubSecretsOptions {
   /** owner/repo: the one repository it serves. */
@@ -213,7 +214,7 @@ export class GitHubSecretsStandIn {
     const fault = route ? this.faults.get(route.operation)?.shift() : undefined
     if (fault === 'reset') return void req.socket.destroy()
     if (fault === 'hang') return
-    if (fault) return send(res, fault.status, fault.body ?? '', fault.headers)
+    if (fault && fault !== 'none') return send(res, fault.status, fault.body ?? '', fault.headers)
     try {
       if (!route) throw new GitHubFailure(404, 'Not Found')
       const grant = this.authenticate(req.headers.authorization)
