@@ -279,7 +279,10 @@ describe('nothing is spent before it can be saved', () => {
     await serve()
     github.failNext(
       'CreateOrUpdateRepoSecret',
-      ...Array(3).fill({ status: 503, body: '{"message":"Service Unavailable"}' })
+      ...Array.from({ length: 3 }, () => ({
+        status: 503,
+        body: '{"message":"Service Unavailable"}'
+      }))
     )
     const result = await job({
       inputs: { 'max-attempts': '3', wait: 'true', 'poll-interval-seconds': '1' }
