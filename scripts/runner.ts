@@ -75,6 +75,38 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
   }
 }
 
+/**
+ * Prints a child's stdout as the runner shows a log: `::add-mask::` lines are consumed, never printed, and
+ * every value they masked is shown as *** from then on, also when it arrives split across chunks.
+ */
+export function maskingPrinter(write: (text: string) => void): {
+  data: (chunk: Buffer) => void
+  end: () => void
+} {
+  const masks: string[] = []
+  let pending = ''
+  const line = (text: string) => {
+    const mask = /^::add-mask::(.*)$/.exec(text)
+    if (mask) {
+      if (mask[1]) masks.push(mask[1])
+      masks.sort((a, b) => b.length - a.length)
+      return
+    }
+    write(`${masks.reduce((shown, secret) => shown.split(secret).join('***'), text)}\n`)
+  }
+  return {
+    data: chunk => {
+      const lines = (pending + chunk.toString()).split('\n')
+      pending = lines.pop() ?? ''
+      lines.forEach(line)
+    },
+    end: () => {
+      if (pending) line(pending)
+      pending = ''
+    }
+  }
+}
+
 /** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}

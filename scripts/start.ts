@@ -1,8 +1,13 @@
 /**
- * Runs the built action (dist/index.js) as the runner does and prints its log, outputs and summary.
+ * Runs the built action (dist/index.js) as the runner does and prints its log (masked as the runner masks
+ * it), outputs and summary.
  *
- *   npm start                         start a run on the embedded CodeCatalyst stand-in and wait for it,
- *                                     authenticated by an SSO session whose access token has expired
+ *   npm start                         two jobs on the embedded stand-ins (CodeCatalyst, SSO OIDC, GitHub's
+ *                                     secrets API), as a team lives with them: the secret holds an SSO session
+ *                                     whose access token has expired; the first job renews it, saves the
+ *                                     renewed session to the secret, starts a run and waits for it; the second
+ *                                     job starts from what the secret holds now and renews with the rotated
+ *                                     refresh token (each is accepted once)
  *   npm start -- --start-only         ... without waiting
  *   npm start -- --space S --project P --workflow-id ID --sso-session ~/.aws/sso/cache/<sha1>.json
  *                                     against the real CodeCatalyst API (or --endpoint URL); or set
@@ -11,8 +16,9 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEMO, demoOptions } from '../stand-in/demo.js'
+import { GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
-import { runAction } from './runner.js'
+import { type ActionResult, maskingPrinter, runAction } from './runner.js'
 
 const { values } = parseArgs({
   options: {
@@ -25,63 +31,138 @@ const { values } = parseArgs({
   }
 })
 
-const real = values.space !== undefined
-const standIn = real ? undefined : await new CodeCatalystStandIn(demoOptions()).start()
-if (real && !values['sso-session'] && !process.env.CODECATALYST_TOKEN) {
-  console.error(
-    'Give --sso-session with the path of your SSO token cache file (see Authentication in the README), ' +
-      'or set CODECATALYST_TOKEN to a bearer access token, to run against a real space.'
+const PROXY_ENV = Object.fromEntries(
+  ['HTTPS_PROXY', 'NO_PROXY'].flatMap(name =>
+    process.env[name] ? [[name, process.env[name] ?? '']] : []
   )
-  process.exit(2)
+)
+
+/** Runs dist/index.js once, printing its log as a runner would; `job` names it in the GitHub context. */
+async function runJob(
+  job: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>
+): Promise<ActionResult> {
+  const printer = maskingPrinter(text => process.stdout.write(text))
+  const result = await runAction({
+    inputs: { wait: String(!values['start-only']), ...inputs },
+    env: {
+      GITHUB_RUN_ID: String(Date.now()),
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: job,
+      GITHUB_ACTION: 'start',
+      ...PROXY_ENV,
+      ...env
+    },
+    onSpawn: child => {
+      child.stdout?.on('data', printer.data)
+      child.stdout?.on('end', printer.end)
+    }
+  })
+  console.log('\nOutputs (GITHUB_OUTPUT):')
+  for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name} = ${value}`)
+  console.log('\nJob summary (GITHUB_STEP_SUMMARY):')
+  console.log(
+    result.summary
+      .replace(/<\/(h2|h3|table|tr|p|ul|li)>/g, '$&\n')
+      .replace(/<[^>]+>/g, ' ')
+      .trim()
+  )
+  console.log(`\nThe action exited with code ${result.code}.`)
+  return result
 }
-// The demo's session is what `aws sso login` would have cached an hour ago: its access token has
-// expired, so the action renews it through the stand-in's SSO OIDC side before it starts the run.
-const credential: Record<string, string> = standIn
-  ? { 'sso-session': JSON.stringify(standIn.ssoSession({ accessTokenValidForSeconds: -60 })) }
-  : values['sso-session']
+
+/** Against a real space: one job, with the SSO cache file or CODECATALYST_TOKEN. */
+async function real(): Promise<number> {
+  if (!values['sso-session'] && !process.env.CODECATALYST_TOKEN) {
+    console.error(
+      'Give --sso-session with the path of your SSO token cache file (see Authentication in the README), ' +
+        'or set CODECATALYST_TOKEN to a bearer access token, to run against a real space.'
+    )
+    return 2
+  }
+  const credential: Record<string, string> = values['sso-session']
     ? { 'sso-session': readFileSync(values['sso-session'], 'utf8') }
     : { token: process.env.CODECATALYST_TOKEN ?? '' }
-
-const inputs: Record<string, string> = {
-  space: values.space ?? DEMO.space,
-  project: values.project ?? DEMO.project,
-  'workflow-id': values['workflow-id'] ?? DEMO.workflowId,
-  ...credential,
-  wait: String(!values['start-only']),
-  'poll-interval-seconds': real ? '15' : '1'
+  const endpoint: Record<string, string> = values.endpoint ? { endpoint: values.endpoint } : {}
+  console.log(`Running dist/index.js against ${values.endpoint ?? 'the CodeCatalyst API'}\n`)
+  const result = await runJob(
+    'local',
+    {
+      space: values.space ?? '',
+      project: values.project ?? '',
+      'workflow-id': values['workflow-id'] ?? '',
+      ...credential,
+      ...endpoint,
+      'poll-interval-seconds': '15'
+    },
+    {}
+  )
+  return result.code ?? 1
 }
-const endpoint = values.endpoint ?? standIn?.url
-if (endpoint) inputs.endpoint = endpoint
 
-console.log(
-  real
-    ? `Running dist/index.js against ${endpoint ?? 'the CodeCatalyst API'}\n`
-    : `Running dist/index.js against the CodeCatalyst stand-in at ${standIn?.url}, with an SSO session ` +
-        'cached as `aws sso login` writes it, whose access token has expired\n'
-)
-const result = await runAction({
-  inputs,
-  env: {
-    GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'local',
-    GITHUB_ACTION: 'start',
-    ...(standIn ? { AWS_ENDPOINT_URL_SSO_OIDC: standIn.url } : {}),
-    ...(process.env.HTTPS_PROXY ? { HTTPS_PROXY: process.env.HTTPS_PROXY } : {}),
-    ...(process.env.NO_PROXY ? { NO_PROXY: process.env.NO_PROXY } : {})
-  },
-  onSpawn: child => child.stdout?.on('data', (d: Buffer) => process.stdout.write(d))
-})
-await standIn?.close()
+const SECRET = 'CODECATALYST_SSO_SESSION'
+const REPOSITORY = 'octo-org/app'
+const GITHUB_TOKEN = 'github_pat_stand_in_writer'
 
-console.log('\nOutputs (GITHUB_OUTPUT):')
-for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name} = ${value}`)
-console.log('\nJob summary (GITHUB_STEP_SUMMARY):')
-console.log(
-  result.summary
-    .replace(/<\/(h2|h3|table|tr|p|ul|li)>/g, '$&\n')
-    .replace(/<[^>]+>/g, ' ')
-    .trim()
-)
-console.log(`\nThe action exited with code ${result.code}.`)
-process.exit(result.code ?? 1)
+/** On the stand-ins: two jobs that share the secret, one after the other. */
+async function demo(): Promise<number> {
+  // Access tokens of 10 minutes: less than the 15 the action wants left, so both jobs renew.
+  const codecatalyst = await new CodeCatalystStandIn({
+    ...demoOptions(),
+    sso: { accessTokenLifetimeSeconds: 600 }
+  }).start()
+  const github = await (
+    await GitHubSecretsStandIn.create({
+      repository: REPOSITORY,
+      tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write' } }
+    })
+  ).start()
+  // What `gh secret set` stored an hour ago, after `aws sso login`: its access token has since expired.
+  const stored = codecatalyst.ssoSession({ accessTokenValidForSeconds: -60 })
+  github.setSecret(SECRET, JSON.stringify(stored), { updatedAt: Date.now() - 3_600_000 })
+  const env = {
+    AWS_ENDPOINT_URL_SSO_OIDC: codecatalyst.url,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: REPOSITORY
+  }
+  const codes: (number | null)[] = []
+  try {
+    for (const job of ['deploy', 'deploy-again']) {
+      console.log(
+        `\n=== Job '${job}': dist/index.js against the CodeCatalyst stand-in at ${codecatalyst.url}, ` +
+          `with ${SECRET} as the secret holds it now, saving renewals through the GitHub stand-in at ${github.url}\n`
+      )
+      const result = await runJob(
+        job,
+        {
+          space: DEMO.space,
+          project: DEMO.project,
+          'workflow-id': DEMO.workflowId,
+          'sso-session': github.secretValue(SECRET) ?? '',
+          'sso-session-secret': SECRET,
+          'github-token': GITHUB_TOKEN,
+          endpoint: codecatalyst.url,
+          'poll-interval-seconds': '1'
+        },
+        env
+      )
+      codes.push(result.code)
+    }
+    const presented = codecatalyst
+      .requestsFor('CreateToken')
+      .map(r => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)
+    console.log(
+      `\n=== The session's life: ${presented.length} renewals, each with the refresh token the secret held ` +
+        `(${presented.map(t => (t === stored.refreshToken ? 'the stored one' : 'the one the previous job saved')).join(', then ')}); ` +
+        `${github.requestsFor('CreateOrUpdateRepoSecret').length} saves to ${SECRET}, which now holds the refresh ` +
+        'token that the last renewal returned.'
+    )
+  } finally {
+    await codecatalyst.close()
+    await github.close()
+  }
+  return codes.every(code => code === 0) ? 0 : 1
+}
+
+process.exit(values.space !== undefined ? await real() : await demo())
