@@ -2,9 +2,11 @@
  * Times whole processes, interleaved, and prints per subject the median wall time, the connections it
  * opened and the requests it sent, with ratios against the targets.
  *
- *   loopback (plain HTTP, where a connection costs nothing): start-up
+ *   loopback (plain HTTP, where a connection costs nothing), run as a runner runs them (no extra CA file):
  *     action        node dist/index.js, a start by id
  *     floor         an ncc bundle that only loads @actions/core, built as the action is (minified)
+ *     write-back    a start whose SSO session must be renewed, and the renewed session saved to its secret
+ *                   (through the GitHub secrets stand-in): the cost of the path that loads on demand
  *   tls (HTTPS through a TCP proxy that delays each direction by half the round trip, as on a runner)
  *     action        a start by id, a start by name, and a start that waits over 3 polls
  *     minimal       node:https doing a bare StartWorkflowRun
@@ -20,6 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEMO, demoOptions } from '../stand-in/demo.js'
+import { GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
 import { DIST } from './runner.js'
 
@@ -172,40 +175,77 @@ const benchWorkflow = {
 }
 const options = demoOptions()
 options.workflows.push(benchWorkflow)
-const plain = await new CodeCatalystStandIn(options).start()
+// Access tokens of 10 minutes: every write-back run finds less than 15 left in the secret, and renews.
+const plain = await new CodeCatalystStandIn({
+  ...options,
+  sso: { accessTokenLifetimeSeconds: 600 }
+}).start()
+const SECRET = 'CODECATALYST_SSO_SESSION'
+const github = await (
+  await GitHubSecretsStandIn.create({
+    repository: 'octo-org/app',
+    tokens: { github_pat_bench: { kind: 'pat', secrets: 'write' } }
+  })
+).start()
+github.setSecret(SECRET, JSON.stringify(plain.ssoSession({ accessTokenValidForSeconds: -60 })))
 const secure = await new CodeCatalystStandIn(options).start({ tls })
 const proxy = await delayingProxy(secure.port, rttMs / 2)
 
-const base = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: tls.certFile }
+/** As a runner runs the action: no extra CA file (loading one costs every subject alike, and hides ratios). */
+const runner = { PATH: process.env.PATH ?? '' }
+const base = { ...runner, NODE_EXTRA_CA_CERTS: tls.certFile }
 const script = (name: string) => join(import.meta.dirname, 'bench', name)
 const bare = (endpoint: string) => () => ({
   ...base,
   ...{ ENDPOINT: endpoint, SPACE: DEMO.space, PROJECT: DEMO.project },
   ...{ WORKFLOW_ID: DEMO.workflowId, TOKEN: DEMO.token, CLIENT_TOKEN: 'bench-1' }
 })
-const action = (endpoint: string, inputs: Record<string, string>) => (i: number) => {
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const env: Record<string, string> = {
-    ...base,
-    ...{ GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
-    ...{ INPUT_SPACE: DEMO.space, INPUT_PROJECT: DEMO.project, INPUT_TOKEN: DEMO.token },
-    ...{ INPUT_ENDPOINT: endpoint, 'INPUT_CLIENT-TOKEN': `bench-${i + 1}` }
+const action =
+  (endpoint: string, inputs: Record<string, string>, extra: Record<string, string> = base) =>
+  (i: number) => {
+    writeFileSync(outputFile, '')
+    writeFileSync(summaryFile, '')
+    const env: Record<string, string> = {
+      ...extra,
+      ...{ GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile },
+      ...{ INPUT_SPACE: DEMO.space, INPUT_PROJECT: DEMO.project, INPUT_TOKEN: DEMO.token },
+      ...{ INPUT_ENDPOINT: endpoint, 'INPUT_CLIENT-TOKEN': `bench-${i + 1}` }
+    }
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+    return env
   }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  return env
-}
 
 const loopback = await measure(
   [
     {
       label: 'action: start by id',
       args: [DIST],
-      env: action(plain.url, { 'workflow-id': DEMO.workflowId })
+      env: action(plain.url, { 'workflow-id': DEMO.workflowId }, runner)
     },
-    { label: 'floor (@actions/core)', args: [floor], env: () => base }
+    { label: 'floor (@actions/core)', args: [floor], env: () => runner },
+    {
+      label: 'action: renew, save, start',
+      args: [DIST],
+      // Each run is a new job: it starts from what the secret holds now.
+      env: i => {
+        const env = action(plain.url, { 'workflow-id': DEMO.workflowId }, runner)(i)
+        delete env.INPUT_TOKEN
+        return {
+          ...env,
+          'INPUT_SSO-SESSION': github.secretValue(SECRET) ?? '',
+          'INPUT_SSO-SESSION-SECRET': SECRET,
+          'INPUT_GITHUB-TOKEN': 'github_pat_bench',
+          AWS_ENDPOINT_URL_SSO_OIDC: plain.url,
+          GITHUB_API_URL: github.url,
+          GITHUB_REPOSITORY: 'octo-org/app'
+        }
+      }
+    }
   ],
-  { connections: () => plain.connections, requests: () => plain.requests.length }
+  {
+    connections: () => plain.connections + github.connections,
+    requests: () => plain.requests.length + github.requests.length
+  }
 )
 const link = `https://localhost:${proxy.port}`
 const wan = await measure(
@@ -237,11 +277,15 @@ const wan = await measure(
   { connections: proxy.connections, requests: () => secure.requests.length }
 )
 await proxy.close()
-await Promise.all([plain.close(), secure.close()])
+await Promise.all([plain.close(), secure.close(), github.close()])
 rmSync(scratch, { recursive: true, force: true })
 
 console.log(`Whole processes, median of ${runs} interleaved runs each (node ${process.version}).`)
-const l = report('Loopback, plain HTTP:', loopback)
+const l = report('Loopback, plain HTTP, as a runner runs them (no extra CA file):', loopback)
+console.log(
+  `  the write-back path (a renewal and a save, loaded on demand) costs ` +
+    `${(l('action: renew, save, start') / l('action: start by id')).toFixed(2)}× a plain start by id`
+)
 const w = report(`HTTPS through a proxy adding ${rttMs} ms per round trip:`, wan)
 const waitConnections = wan.get('action: start, wait 3 polls')?.connections ?? []
 const byIdConnections = wan.get('action: start by id')?.connections ?? []

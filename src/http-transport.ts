@@ -6,7 +6,7 @@ import {
 import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { REQUEST_TIMEOUT_RANGE } from './constants.js'
 import { TransportError } from './errors.js'
-import { TunnelingAgent } from './proxy-tunnel.js'
+import type { TunnelingAgent } from './proxy-tunnel.js'
 import { SHOWN, untrusted } from './safe-text.js'
 
 export interface HttpRequest {
@@ -81,12 +81,18 @@ const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
   const clients = new Map<string, { client: HttpClient; handler: ConnectionHandler }>()
   const tunnels = new Map<string, TunnelingAgent>()
-  /** HTTPS through a plain-http CONNECT proxy goes through a tunnel that is kept alive. */
-  const tunnelFor = (url: string): TunnelingAgent | undefined => {
+  /**
+   * HTTPS through a plain-http CONNECT proxy goes through a tunnel that is kept alive; its module loads only
+   * when a proxy is in the way.
+   */
+  const tunnelFor = async (url: string): Promise<TunnelingAgent | undefined> => {
     const proxy = url.startsWith('https:') ? getProxyUrl(url) : ''
     if (!proxy.startsWith('http:')) return undefined
     let agent = tunnels.get(proxy)
-    if (!agent) tunnels.set(proxy, (agent = new TunnelingAgent(new URL(proxy))))
+    if (!agent) {
+      const { TunnelingAgent } = await import('./proxy-tunnel.js')
+      tunnels.set(proxy, (agent = new TunnelingAgent(new URL(proxy))))
+    }
     return agent
   }
   const clientFor = (url: string) => {
@@ -110,7 +116,7 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
   return request => {
     const send = async (): Promise<HttpResponse> => {
       const { client, handler } = clientFor(request.url)
-      handler.agent = tunnelFor(request.url)
+      handler.agent = await tunnelFor(request.url)
       try {
         return await sendOnce(client, handler, request, maxBytes)
       } catch (error) {

@@ -113,6 +113,8 @@ export class GitHubSecretsStandIn {
   private readonly sockets = new Set<Socket>()
   private server?: Server
   private origin = ''
+  /** Connections accepted (TCP, or TLS sessions with `tls`). */
+  connections = 0
   port = 0
 
   private constructor(readonly options: GitHubSecretsOptions) {}
@@ -134,6 +136,7 @@ export class GitHubSecretsStandIn {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res)
     const server = listen.tls ? createTlsServer(listen.tls, handler) : createServer(handler)
     server.on(listen.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      this.connections++
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
