@@ -52,6 +52,28 @@ function ssoOidcHints(savesSessions) {
         [_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .HINT_5XX */ .i8]: 'SSO OIDC or something in front of it failed. Re-run the job later.'
     };
 }
+/** Failures that mean the request never reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED']);
+const RENEWED_THEN_LOST = 'An earlier attempt of this CreateToken failed after it was sent, so SSO OIDC may have renewed the session ' +
+    'and spent this refresh token before the answer was lost (each refresh token is accepted once). The ' +
+    `session cannot be renewed any more: ${LOG_IN_AGAIN}.`;
+/**
+ * The transport, noting whether an attempt may have reached SSO OIDC and then failed (a 5xx, or a network
+ * fault other than one that stops a request before it is sent): that attempt may have spent the refresh token.
+ */
+function watchForLostAnswers(transport) {
+    let mayHaveRenewed = false;
+    return {
+        transport: ((request) => transport(request).then(response => {
+            mayHaveRenewed ||= response.status >= 500;
+            return response;
+        }, (error) => {
+            mayHaveRenewed ||= !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TransportError */ .wX && NOT_SENT.has(error.code));
+            throw error;
+        })),
+        mayHaveRenewed: () => mayHaveRenewed
+    };
+}
 class SsoOidcClient {
     config;
     deps;
@@ -59,9 +81,15 @@ class SsoOidcClient {
         this.config = config;
         this.deps = deps;
     }
-    /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
+    /**
+     * POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken}, on a connection of its own:
+     * the refresh token is single use, so the request is never re-sent for free on a closing kept-alive
+     * connection. Throttling, 5xx and network faults are retried as the SDKs retry them; when an attempt may have
+     * reached SSO OIDC before it failed, a refused refresh token on a later attempt says so.
+     */
     async createToken(grant, deadline) {
         const operation = 'CreateToken';
+        const watched = watchForLostAnswers(this.deps.transport);
         const body = await (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .callJsonApi */ .HP)({
             operation,
             method: 'POST',
@@ -77,8 +105,15 @@ class SsoOidcClient {
             maxAttempts: this.config.maxAttempts,
             hints: ssoOidcHints(this.config.savesSessions),
             secretResponse: true,
+            fresh: true,
             deadline
-        }, this.deps);
+        }, { ...this.deps, transport: watched.transport }).catch((error) => {
+            if (!watched.mayHaveRenewed() ||
+                !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7) ||
+                error.type !== 'InvalidGrantException')
+                throw error;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CredentialError */ .oA(error.logLineWith(RENEWED_THEN_LOST), { cause: error });
+        });
         // The body holds credentials: an error names what is missing and never quotes it.
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u4)(body) || typeof body.accessToken !== 'string' || !(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isBearerToken */ .Zc)(body.accessToken))
             throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'usable accessToken', body, true);

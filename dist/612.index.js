@@ -9,13 +9,12 @@ export const modules = {
 /* harmony export */   SessionSecret: () => (/* binding */ SessionSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(542);
-/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4768);
+/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4768);
 /* harmony import */ var _api_call_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7102);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5646);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3029);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3916);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6264);
-/* harmony import */ var _input_helper_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5432);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6264);
+/* harmony import */ var _input_helper_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5432);
 /**
  * The GitHub secret that the SSO session comes from, kept current. Before a renewal: `github-token` may use
  * the secret, and the secret holds no newer session than this job's copy. After it: the renewed session,
@@ -29,11 +28,10 @@ export const modules = {
 
 
 
-
 const API_VERSION = { 'x-github-api-version': '2022-11-28' };
 const GITHUB_HINTS = {
-    [_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .HINT_401 */ .wB]: `GitHub did not accept '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`,
-    [_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .HINT_5XX */ .i8]: 'GitHub or something in front of it failed.'
+    [_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .HINT_401 */ .wB]: `GitHub did not accept '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`,
+    [_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .HINT_5XX */ .i8]: 'GitHub or something in front of it failed.'
 };
 /** Reads and writes the session's secret through GitHub's REST API, on the action's transport and retries. */
 class SessionSecret {
@@ -66,8 +64,8 @@ class SessionSecret {
             return;
         const copy = copySavedAt === undefined
             ? 'the copy this job was given'
-            : `this job's copy (saved at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_5__/* .isoSeconds */ .nE)(copySavedAt)})`;
-        throw new _credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`The secret ${this.where()} was saved again at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_5__/* .isoSeconds */ .nE)(updatedAt)}, after ${copy}: another job ` +
+            : `this job's copy (saved at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(copySavedAt)})`;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`The secret ${this.where()} was saved again at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(updatedAt)}, after ${copy}: another job ` +
             "renewed the SSO session after this job started, so this copy's refresh token is probably spent, and it " +
             'was not used. Re-run this job: it picks up the renewed session.');
     }
@@ -75,13 +73,13 @@ class SessionSecret {
     async save(cacheFile, deadline) {
         try {
             const { keyId, key, githubNow } = await this.publicKey(deadline);
-            await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].ready */ .Ay.ready;
-            const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].from_string */ .Ay.from_string(cacheFile(githubNow)), key);
-            await this.put(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].to_base64 */ .Ay.to_base64(sealed, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL), keyId, deadline);
+            await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].ready */ .Ay.ready;
+            const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].from_string */ .Ay.from_string(cacheFile(githubNow)), key);
+            await this.put(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].to_base64 */ .Ay.to_base64(sealed, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL), keyId, deadline);
             return githubNow;
         }
         catch (error) {
-            throw new _credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(this.notSaved(error), { cause: error });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(this.notSaved(error), { cause: error });
         }
     }
     where() {
@@ -107,16 +105,16 @@ class SessionSecret {
                 request
             }));
         const operation = environment === undefined ? 'GetRepoPublicKey' : 'GetEnvironmentPublicKey';
-        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].ready */ .Ay.ready;
+        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].ready */ .Ay.ready;
         let key;
         try {
-            key = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].from_base64 */ .Ay.from_base64(response.data.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
+            key = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].from_base64 */ .Ay.from_base64(response.data.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
         }
         catch {
             key = undefined;
         }
-        if (!key || key.length !== libsodium_wrappers__WEBPACK_IMPORTED_MODULE_7__/* ["default"] */ .Ay.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ServiceError */ ._7(operation, 200, undefined, 'no usable public key in the answer', undefined, 'json', GITHUB_HINTS);
+        if (!key || key.length !== libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"] */ .Ay.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7(operation, 200, undefined, 'no usable public key in the answer', undefined, 'json', GITHUB_HINTS);
         const date = Date.parse(response.headers.date ?? '');
         return {
             keyId: response.data.key_id,
@@ -145,7 +143,7 @@ class SessionSecret {
             }));
         const updatedAt = Date.parse(response.data.updated_at);
         if (Number.isNaN(updatedAt))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ServiceError */ ._7('GetRepoSecret', 200, undefined, 'no updated_at in the answer', undefined, 'json', GITHUB_HINTS);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7('GetRepoSecret', 200, undefined, 'no updated_at in the answer', undefined, 'json', GITHUB_HINTS);
         return updatedAt;
     }
     async put(encrypted_value, key_id, deadline) {
@@ -190,7 +188,7 @@ class SessionSecret {
             }
             catch (error) {
                 const cause = error instanceof Error ? error.cause : undefined;
-                throw cause instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ApiError */ .hD ? cause : error;
+                throw cause instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD ? cause : error;
             }
         });
     }
@@ -200,13 +198,13 @@ class SessionSecret {
             return await check();
         }
         catch (error) {
-            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ServiceError */ ._7)) {
-                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ApiError */ .hD))
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7)) {
+                if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD))
                     throw error;
-                throw new _credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\nCould not read the secret ${this.where()} before renewing the SSO session, so ` +
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\nCould not read the secret ${this.where()} before renewing the SSO session, so ` +
                     'nothing was renewed and the session in the secret is still good: re-run the job later.', { cause: error });
             }
-            throw new _credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\n${this.accessProblem(error)} ${NOTHING_RENEWED}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\n${this.accessProblem(error)} ${NOTHING_RENEWED}`, {
                 cause: error
             });
         }
@@ -216,7 +214,7 @@ class SessionSecret {
         const { name, environment, owner, repo } = this.secret;
         if (error.status === 401)
             return (`GitHub did not accept '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': it has expired or was revoked. Create a new one, ` +
-                `${_input_helper_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}, and store it in the secret you pass as '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`);
+                `${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}, and store it in the secret you pass as '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`);
         if (error.status === 403)
             return this.permissionProblem();
         if (error.status !== 404)
@@ -234,16 +232,16 @@ class SessionSecret {
                 : `, and '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.SsoSessionSecretEnvironment}' its environment.`));
     }
     permissionProblem() {
-        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${_input_helper_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
+        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
             "The job's GITHUB_TOKEN can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or " +
             'github.token), pass a personal access token or a GitHub App installation token instead.');
     }
     /** Why a renewed session could not be saved, what that costs, and what to do. */
     notSaved(error) {
-        const why = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ApiError */ .hD ? error.logLine() : String(error);
-        const fix = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ServiceError */ ._7 && error.status === 403
-            ? `give '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' write access (it could read the secret but not write it): ${_input_helper_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}`
-            : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ServiceError */ ._7 && error.status === 401
+        const why = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD ? error.logLine() : String(error);
+        const fix = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 403
+            ? `give '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' write access (it could read the secret but not write it): ${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}`
+            : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 401
                 ? `replace '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': GitHub no longer accepts it`
                 : 'if GitHub was unavailable, nothing else needs fixing';
         return (`The renewed SSO session could not be saved to the secret ${this.where()}: ${why}\n` +

@@ -1,5 +1,5 @@
 import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
-import { type Credentials, isRejectedToken } from './credentials.js'
+import { type Credentials, isAccessDenied, refusedAfterRenewal } from './credentials.js'
 import { ResponseError, ServiceError, isRecord } from './errors.js'
 import { NEXT_TOKEN_MAX_LENGTH, isUuid } from './model.js'
 import { SHOWN, untrusted } from './safe-text.js'
@@ -154,9 +154,9 @@ export class CodeCatalystClient {
   }
 
   /**
-   * Sends one operation with the current access token. When CodeCatalyst rejects the token as
-   * expired, renews it once and sends the same request once more (a repeated start carries the same
-   * clientToken, so it can never start a second run).
+   * Sends one operation with the current access token. When CodeCatalyst rejects the token in a way a
+   * renewal may cure (expired; with an SSO session, any AccessDeniedException), renews it once and sends the
+   * same request once more (a repeated start carries the same clientToken, so it can never start a second run).
    */
   private async call(
     operation: string,
@@ -183,11 +183,20 @@ export class CodeCatalystClient {
       )
     }
     const { credentials } = this.deps
+    // Outside the try: a failure to get a token (CreateToken's own 401, say) is never taken for CodeCatalyst's.
+    const token = await credentials.token(deadline)
     try {
-      return await send(await credentials.token(deadline))
+      return await send(token)
     } catch (error) {
-      if (!(error instanceof ServiceError) || !isRejectedToken(error)) throw error
-      return send(await credentials.renew(error, deadline))
+      if (!(error instanceof ServiceError) || !credentials.renewsAfter(error)) throw error
+      const renewed = await credentials.renew(error, deadline)
+      try {
+        return await send(renewed)
+      } catch (again) {
+        throw again instanceof ServiceError && isAccessDenied(again)
+          ? refusedAfterRenewal(again)
+          : again
+      }
     }
   }
 }

@@ -3,8 +3,8 @@
  * whose short-lived access token is renewed through SSO OIDC before it ends and whenever CodeCatalyst
  * says it has expired.
  */
-import { Inputs, SSO_REFRESH_WINDOW_MS } from './constants.js'
-import type { ServiceError } from './errors.js'
+import { Inputs, SSO_LOGIN_COMMAND, SSO_REFRESH_WINDOW_MS } from './constants.js'
+import { CredentialError, type ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
 import type { CredentialSettings } from './input-helper.js'
 import { SHOWN, untrusted } from './safe-text.js'
@@ -14,6 +14,8 @@ import { type SsoSession, renewedCacheFile } from './sso-session.js'
 export interface Credentials {
   /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */
   token(deadline?: number): Promise<string>
+  /** Whether a request that CodeCatalyst refused this way is worth one renewal and one repeat. */
+  renewsAfter(rejected: ServiceError): boolean
   /** After CodeCatalyst rejected the token (`rejected`): a renewed one, or an error that says what to do. */
   renew(rejected: ServiceError, deadline?: number): Promise<string>
   /** Why the newest renewed session could not be saved, if it could not: the step must fail with it. */
@@ -28,11 +30,6 @@ export interface SessionKeeper {
   save(cacheFile: (savedAt: number) => string, deadline?: number): Promise<number>
 }
 
-/** The credential could not be had or renewed; the message says what to do. Never retried. */
-export class CredentialError extends Error {
-  override readonly name = 'CredentialError'
-}
-
 /**
  * A rejection that a renewed token can cure: 401, or a 403 that says the token expired.
  * (The model lists no 401; which of the two an expired token gets is not documented.)
@@ -42,6 +39,25 @@ export function isRejectedToken(error: ServiceError): boolean {
   return (
     error.status === 403 &&
     (error.type === 'ExpiredTokenException' || /expired/i.test(error.serviceMessage ?? ''))
+  )
+}
+
+/**
+ * CodeCatalyst's only modeled auth error. An ended token and a missing project role both get it, so with an
+ * SSO session it is worth one renewal (AWS's own toolkit reads it as "needs a new login").
+ */
+export function isAccessDenied(error: ServiceError): boolean {
+  return error.status === 403 && error.type === 'AccessDeniedException'
+}
+
+/** The renewed token was refused too: both causes a 403 can have, and what to do about each. */
+export function refusedAfterRenewal(error: ServiceError): CredentialError {
+  return new CredentialError(
+    `${error.logLine()}\nCodeCatalyst refused the renewed token too. Either the user of the SSO session lacks a ` +
+      'role in the project that may run workflows (Contributor or Project administrator): give it one; or the ' +
+      "session's CodeCatalyst access has ended (AWS Builder ID ends it after some days even while renewals still " +
+      `succeed): ${SSO_LOGIN_COMMAND}, and store the new cache file in the '${Inputs.SsoSession}' secret.`,
+    { cause: error }
   )
 }
 
@@ -59,6 +75,11 @@ export class StaticCredentials implements Credentials {
 
   unsaved(): undefined {
     return undefined
+  }
+
+  /** Only a rejection that says the token expired: the answer then says that a plain token cannot be renewed. */
+  renewsAfter(rejected: ServiceError): boolean {
+    return isRejectedToken(rejected)
   }
 
   renew(rejected: ServiceError): Promise<string> {
@@ -116,6 +137,10 @@ export class SsoCredentials implements Credentials {
 
   unsaved(): string | undefined {
     return this.unsavedReason
+  }
+
+  renewsAfter(rejected: ServiceError): boolean {
+    return isRejectedToken(rejected) || isAccessDenied(rejected)
   }
 
   async token(deadline?: number): Promise<string> {

@@ -23,8 +23,16 @@ export abstract class ApiError extends Error {
 
   /** One line for the log: what failed, and, after retries, how often it was tried. */
   logLine(): string {
-    const tries = this.attempts > 1 ? ` (gave up after ${this.attempts} attempts)` : ''
-    return `${this.operation} failed${tries}: ${this.message}`
+    return `${this.operation} failed${this.tries()}: ${this.message}`
+  }
+
+  /** The log line with another hint than the error's own, where more is known than its type says. */
+  logLineWith(hint: string): string {
+    return `${this.operation} failed${this.tries()}: ${this.reason}. ${hint}`
+  }
+
+  private tries(): string {
+    return this.attempts > 1 ? ` (gave up after ${this.attempts} attempts)` : ''
   }
 }
 
@@ -62,6 +70,11 @@ export class ServiceError extends ApiError {
           ? 'transient'
           : undefined
   }
+}
+
+/** The credential could not be had, renewed or kept; the message says what to do. Never retried. */
+export class CredentialError extends Error {
+  override readonly name = 'CredentialError'
 }
 
 /** The request never got a complete answer: refused, reset, timed out, cut short. */
@@ -115,8 +128,10 @@ export const CODECATALYST_HINTS: ErrorHints = {
   ServiceQuotaExceededException:
     "The space has reached a limit of its billing tier. Reduce usage or change the space's tier in the CodeCatalyst console.",
   AccessDeniedException:
-    'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
-    "and that the token's user has a role in the project that may run workflows (Contributor or Project administrator).",
+    "Either the token's user lacks a role in the project that may run workflows (Contributor or Project " +
+    'administrator), or the token has expired or may not call the CodeCatalyst API (scope codecatalyst:read_write), ' +
+    "or its session's CodeCatalyst access has ended (AWS Builder ID ends it after some days): check the role, " +
+    "then log in again. An 'sso-session' is renewed by the action; a plain token is not.",
   ResourceNotFoundException:
     `Check the ${Inputs.Space}, ${Inputs.Project} and ${Inputs.WorkflowId}: they are case-sensitive, the workflow must exist in that project, ` +
     "and the token's user must be a member of the space and project.",

@@ -18,6 +18,11 @@ export interface HttpRequest {
   timeoutMs: number
   /** Aborts the request when the job is cancelled. */
   signal?: AbortSignal
+  /**
+   * Send it on a connection of its own, never on one kept alive (which may be closing), and never re-send it
+   * for free: for a request that must not reach the server twice (CreateToken spends its refresh token).
+   */
+  fresh?: boolean
 }
 
 export interface HttpResponse {
@@ -36,21 +41,25 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[n
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
 /**
- * Hooks into @actions/http-client just before node:http sends a request: gives it its own abort signal,
- * unbrackets an IPv6 literal ([::1] would otherwise reach DNS), and notes whether the request will go out
- * on a kept-alive connection that an earlier request used.
+ * Hooks into @actions/http-client just before node:http sends a request: gives it its own abort signal
+ * (and the tunnel too, whose CONNECT comes before any socket), unbrackets an IPv6 literal ([::1] would
+ * otherwise reach DNS), and notes whether the request will go out on a kept-alive connection that an
+ * earlier request used.
  */
 class ConnectionHandler implements RequestHandler {
   /** The abort signal for the request being prepared; requests go one at a time. */
   signal?: AbortSignal
-  /** An agent to use instead of the client's: a kept-alive CONNECT tunnel. */
+  /** An agent to use instead of the client's: a CONNECT tunnel. */
   agent?: TunnelingAgent
   /** Whether the request being prepared is about to reuse an idle connection. */
   reused = false
 
   prepareRequest(options: NodeRequestOptions): void {
     options.signal = this.signal
-    if (this.agent) options.agent = this.agent
+    if (this.agent) {
+      options.agent = this.agent
+      this.agent.signal = this.signal
+    }
     const host = options.host ?? undefined
     if (host?.startsWith('[') && host.endsWith(']')) options.host = host.slice(1, -1)
     const agent = options.agent
@@ -68,60 +77,33 @@ class ConnectionHandler implements RequestHandler {
 /** Network errors that mean an idle kept-alive connection was closed under the request. */
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE'])
 
+/** The longest a request may take at all: request-timeout-seconds' maximum. */
+const MAX_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_RANGE.max * 1000
+
 /**
  * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
  * One client per scheme keeps its connection alive, so a process makes one connection to each host;
- * through a CONNECT proxy, one kept-alive tunnel (where the proxy keeps it open). Requests go one at a
- * time. A request that meets an idle connection the server has closed is sent once more on a new
- * connection: that is a normal event of keep-alive, not a failure, and safe (reads are idempotent; a
- * start repeats its clientToken).
+ * through a CONNECT proxy (http:// or https://), one kept-alive tunnel (where the proxy keeps it open).
+ * Requests go one at a time. A request that meets an idle connection the server has closed is sent once
+ * more on a new connection, within the same timeout: that is a normal event of keep-alive, not a failure,
+ * and safe (reads are idempotent; a start repeats its clientToken); a `fresh` request never meets one.
  * Redirects are returned, not followed, so no credential travels to another origin; the client's own
  * retries are off (retries are the caller's).
  */
 export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_BYTES): Transport {
-  const clients = new Map<string, { client: HttpClient; handler: ConnectionHandler }>()
-  const tunnels = new Map<string, TunnelingAgent>()
-  /**
-   * HTTPS through a plain-http CONNECT proxy goes through a tunnel that is kept alive; its module loads only
-   * when a proxy is in the way.
-   */
-  const tunnelFor = async (url: string): Promise<TunnelingAgent | undefined> => {
-    const proxy = url.startsWith('https:') ? getProxyUrl(url) : ''
-    if (!proxy.startsWith('http:')) return undefined
-    let agent = tunnels.get(proxy)
-    if (!agent) {
-      const { TunnelingAgent } = await import('./proxy-tunnel.js')
-      tunnels.set(proxy, (agent = new TunnelingAgent(new URL(proxy))))
-    }
-    return agent
-  }
-  const clientFor = (url: string) => {
-    const scheme = url.slice(0, url.indexOf(':'))
-    let entry = clients.get(scheme)
-    if (!entry) {
-      const handler = new ConnectionHandler()
-      const client = new HttpClient(userAgent, [handler], {
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: true,
-        // Each request has its own deadline (below); this only backs it up.
-        socketTimeout: MAX_REQUEST_TIMEOUT_MS
-      })
-      entry = { client, handler }
-      clients.set(scheme, entry)
-    }
-    return entry
-  }
+  const connections = new Connections(userAgent)
   let previous: Promise<unknown> = Promise.resolve()
   return request => {
     const send = async (): Promise<HttpResponse> => {
-      const { client, handler } = clientFor(request.url)
-      handler.agent = await tunnelFor(request.url)
+      const { client, handler } = connections.clientFor(request.url, request.fresh === true)
+      handler.agent = await connections.tunnelFor(request.url, request.fresh === true)
+      // One timeout for the request, a re-send on a new connection included.
+      const ends = Date.now() + request.timeoutMs
       try {
-        return await sendOnce(client, handler, request, maxBytes)
+        return await sendOnce(client, handler, request, ends, maxBytes)
       } catch (error) {
         if (!(error instanceof StaleConnection)) throw error
-        return sendOnce(client, handler, request, maxBytes).catch((again: unknown) => {
+        return sendOnce(client, handler, request, ends, maxBytes).catch((again: unknown) => {
           throw again instanceof StaleConnection ? again.error : again
         })
       }
@@ -132,6 +114,45 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
   }
 }
 
+/** The clients (one per scheme, and one per scheme that never keeps a connection) and the proxy tunnels. */
+class Connections {
+  private readonly clients = new Map<string, { client: HttpClient; handler: ConnectionHandler }>()
+  private readonly tunnels = new Map<string, TunnelingAgent>()
+
+  constructor(private readonly userAgent: string) {}
+
+  clientFor(url: string, fresh: boolean) {
+    const key = `${url.slice(0, url.indexOf(':'))}${fresh ? ' fresh' : ''}`
+    let entry = this.clients.get(key)
+    if (!entry) {
+      const handler = new ConnectionHandler()
+      const client = new HttpClient(this.userAgent, [handler], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: !fresh,
+        // Each request has its own deadline (sendOnce); this only backs it up.
+        socketTimeout: MAX_REQUEST_TIMEOUT_MS
+      })
+      entry = { client, handler }
+      this.clients.set(key, entry)
+    }
+    return entry
+  }
+
+  /** HTTPS through a CONNECT proxy goes through a tunnel; its module loads only when a proxy is in the way. */
+  async tunnelFor(url: string, fresh: boolean): Promise<TunnelingAgent | undefined> {
+    const proxy = url.startsWith('https:') ? getProxyUrl(url) : ''
+    if (!/^https?:/.test(proxy)) return undefined
+    const key = `${proxy}${fresh ? ' fresh' : ''}`
+    let agent = this.tunnels.get(key)
+    if (!agent) {
+      const { TunnelingAgent } = await import('./proxy-tunnel.js')
+      this.tunnels.set(key, (agent = new TunnelingAgent(new URL(proxy), !fresh)))
+    }
+    return agent
+  }
+}
+
 /** A kept-alive connection turned out to be closed before any answer: send again on a new one. */
 class StaleConnection extends Error {
   constructor(readonly error: TransportError) {
@@ -139,59 +160,82 @@ class StaleConnection extends Error {
   }
 }
 
-/** The longest a request may take at all: request-timeout-seconds' maximum. */
-const MAX_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_RANGE.max * 1000
-
+/**
+ * Sends the request once, by `ends` (ms since the epoch). It settles when its signal aborts (timeout or
+ * cancel), whatever node:http does: a request still waiting for its socket (a proxy that never answers
+ * CONNECT) emits no error of its own.
+ */
 async function sendOnce(
   client: HttpClient,
   handler: ConnectionHandler,
   request: HttpRequest,
+  ends: number,
   maxBytes: number
 ): Promise<HttpResponse> {
   if (request.signal?.aborted) throw cancelled(request.operation, false)
   // Settings allow http only to hosts the client never proxies; this holds the line if that ever changes.
-  if (request.url.startsWith('http:') && getProxyUrl(request.url)) {
+  if (request.url.startsWith('http:') && getProxyUrl(request.url))
     throw new TransportError(
       request.operation,
       'EPLAINPROXY',
       'refused to send a credential over plain http through a proxy; use an https endpoint'
     )
-  }
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs)
-  handler.signal = request.signal
-    ? AbortSignal.any([controller.signal, request.signal])
-    : controller.signal
+  const timeout = AbortSignal.timeout(Math.max(1, ends - Date.now()))
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout
+  handler.signal = signal
   handler.reused = false
-  let responded = false
+  const progress = { responded: false }
   try {
-    const response = await client.request(
-      request.method,
-      request.url,
-      request.body ?? null,
-      request.headers
-    )
-    responded = true
-    const body = await readLimited(response.message, maxBytes, request.operation)
-    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+    return await untilAborted(signal, exchange(client, request, maxBytes, progress))
   } catch (error) {
     if (error instanceof TransportError) throw error
     if (request.signal?.aborted) throw cancelled(request.operation, true)
-    if (controller.signal.aborted) {
-      throw new TransportError(
-        request.operation,
-        'ETIMEDOUT',
-        `no complete response within ${request.timeoutMs / 1000} s`
-      )
-    }
+    if (timeout.aborted) throw timedOut(request, handler.agent?.unanswered === true)
     const failure = toTransportError(request.operation, error)
     // No answer at all on a reused connection: the server closed it while it was idle.
-    if (handler.reused && !responded && STALE_CONNECTION_CODES.has(failure.code))
+    if (handler.reused && !progress.responded && STALE_CONNECTION_CODES.has(failure.code))
       throw new StaleConnection(failure)
     throw failure
-  } finally {
-    clearTimeout(timer)
   }
+}
+
+/** The request and its whole response body; `progress.responded` once the status line has arrived. */
+async function exchange(
+  client: HttpClient,
+  request: HttpRequest,
+  maxBytes: number,
+  progress: { responded: boolean }
+): Promise<HttpResponse> {
+  const { method, url, body, headers, operation } = request
+  const response = await client.request(method, url, body ?? null, headers)
+  progress.responded = true
+  const text = await readLimited(response.message, maxBytes, operation)
+  return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: text }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (its own error, if it settles later, is dropped). */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  work.catch(() => undefined)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+/** The request's timeout passed: said of the proxy when it had not answered CONNECT. */
+function timedOut(request: HttpRequest, waitingForProxy: boolean): TransportError {
+  const seconds = request.timeoutMs / 1000
+  const proxy = untrusted(getProxyUrl(request.url), SHOWN.name)
+  return new TransportError(
+    request.operation,
+    'ETIMEDOUT',
+    waitingForProxy
+      ? `the proxy ${proxy} did not answer within ${seconds} s; check HTTPS_PROXY and NO_PROXY`
+      : `no complete response within ${seconds} s`
+  )
 }
 
 /** The job was cancelled: ECANCELED once the request was sent, ENOTSENT before. */

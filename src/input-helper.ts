@@ -91,6 +91,8 @@ export interface Settings {
   requestTimeoutMs: number
   /** Where this step runs in GitHub Actions, for the idempotency token. */
   github: GitHubContext
+  /** What was adjusted rather than refused, to say once before anything else. */
+  notices: string[]
 }
 
 /** Reads one input the way `core.getInput` does: '' when unset. */
@@ -144,7 +146,8 @@ export function getSettings(
     DEFAULT_ENDPOINT,
     problems
   )
-  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems)
+  const notices: string[] = []
+  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems, notices)
   const requestTimeoutMs = readSeconds(
     Inputs.RequestTimeoutSeconds,
     input(Inputs.RequestTimeoutSeconds),
@@ -167,7 +170,8 @@ export function getSettings(
     endpoint,
     maxAttempts,
     requestTimeoutMs,
-    github: gitHubContext(env)
+    github: gitHubContext(env),
+    notices
   }
 }
 
@@ -178,13 +182,33 @@ function readName(name: Inputs, value: string, problems: string[]): string {
   return value
 }
 
-/** `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. */
-function readMaxAttempts(value: string, env: NodeJS.ProcessEnv, problems: string[]): number {
+/**
+ * `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. A value from the environment
+ * that the SDKs accept but that is over the action's range was set for other tools: it is capped, with a notice.
+ */
+function readMaxAttempts(
+  value: string,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  notices: string[]
+): number {
   const fromEnv = env[ENV_MAX_ATTEMPTS]?.trim()
-  const [source, text] = value
-    ? [`Input '${Inputs.MaxAttempts}'`, value]
-    : [`Environment variable ${ENV_MAX_ATTEMPTS}`, fromEnv || String(DEFAULT_MAX_ATTEMPTS)]
-  return readWholeNumber(source, text, MAX_ATTEMPTS_RANGE, problems)
+  if (value || !fromEnv)
+    return readWholeNumber(
+      `Input '${Inputs.MaxAttempts}'`,
+      value || String(DEFAULT_MAX_ATTEMPTS),
+      MAX_ATTEMPTS_RANGE,
+      problems
+    )
+  const source = `Environment variable ${ENV_MAX_ATTEMPTS}`
+  const { max } = MAX_ATTEMPTS_RANGE
+  if (!/^\d+$/.test(fromEnv) || Number(fromEnv) <= max)
+    return readWholeNumber(source, fromEnv, MAX_ATTEMPTS_RANGE, problems)
+  notices.push(
+    `${source} is ${fromEnv}; this action makes at most ${max} attempts per call, so it uses ${max}. ` +
+      `Set the '${Inputs.MaxAttempts}' input to choose another number for this step.`
+  )
+  return max
 }
 
 function readClientToken(value: string, problems: string[]): string | undefined {
@@ -378,16 +402,7 @@ function readSessionSecret(
   const environment = input(Inputs.SsoSessionSecretEnvironment) || undefined
   const githubToken = input(Inputs.GitHubToken)
   if (!name) {
-    const alone = [
-      [Inputs.SsoSessionSecretEnvironment, environment, 'the environment whose secret it is'],
-      [Inputs.GitHubToken, githubToken, 'the token that saves the renewed SSO session to it']
-    ] as const
-    for (const [inputName, given, what] of alone)
-      if (given)
-        problems.push(
-          `Input '${inputName}' is set but '${Inputs.SsoSessionSecret}' is not: '${inputName}' is ${what}. ` +
-            `Set '${Inputs.SsoSessionSecret}' to the name of the secret that '${Inputs.SsoSession}' comes from, or remove '${inputName}'.`
-        )
+    refuseWithoutSecret(environment, githubToken, problems)
     return undefined
   }
   const before = problems.length
@@ -415,13 +430,7 @@ function readSessionSecret(
       `The token in input '${Inputs.GitHubToken}' has whitespace or characters that cannot be sent in an HTTP ` +
         'header (its value is not shown). Store the token alone in the secret, with no spaces or line breaks.'
     )
-  const repository = env[ENV_GITHUB_REPOSITORY]?.trim() ?? ''
-  const [owner = '', repo = '', ...rest] = repository.split('/')
-  if (!REPOSITORY_PART.test(owner) || !REPOSITORY_PART.test(repo) || rest.length > 0)
-    problems.push(
-      `Environment variable ${ENV_GITHUB_REPOSITORY} is ${repository ? quote(repository) : 'not set'}: saving the ` +
-        `session needs the repository as owner/repo (the runner sets it; outside GitHub Actions, set it yourself).`
-    )
+  const [owner, repo] = readRepository(env, problems)
   const apiUrl = readEndpoint(
     [[`Environment variable ${ENV_GITHUB_API_URL}`, env[ENV_GITHUB_API_URL]?.trim()]],
     DEFAULT_GITHUB_API_URL,
@@ -429,6 +438,36 @@ function readSessionSecret(
   )
   if (problems.length > before) return undefined
   return { name, environment, githubToken, apiUrl, owner, repo }
+}
+
+/** `sso-session-secret-environment` and `github-token` serve only `sso-session-secret`: alone, each is a mistake. */
+function refuseWithoutSecret(
+  environment: string | undefined,
+  githubToken: string,
+  problems: string[]
+): void {
+  const alone = [
+    [Inputs.SsoSessionSecretEnvironment, environment, 'the environment whose secret it is'],
+    [Inputs.GitHubToken, githubToken, 'the token that saves the renewed SSO session to it']
+  ] as const
+  for (const [inputName, given, what] of alone)
+    if (given)
+      problems.push(
+        `Input '${inputName}' is set but '${Inputs.SsoSessionSecret}' is not: '${inputName}' is ${what}. ` +
+          `Set '${Inputs.SsoSessionSecret}' to the name of the secret that '${Inputs.SsoSession}' comes from, or remove '${inputName}'.`
+      )
+}
+
+/** GITHUB_REPOSITORY as [owner, repo]: where the secret is. */
+function readRepository(env: NodeJS.ProcessEnv, problems: string[]): [string, string] {
+  const repository = env[ENV_GITHUB_REPOSITORY]?.trim() ?? ''
+  const [owner = '', repo = '', ...rest] = repository.split('/')
+  if (!REPOSITORY_PART.test(owner) || !REPOSITORY_PART.test(repo) || rest.length > 0)
+    problems.push(
+      `Environment variable ${ENV_GITHUB_REPOSITORY} is ${repository ? quote(repository) : 'not set'}: saving the ` +
+        `session needs the repository as owner/repo (the runner sets it; outside GitHub Actions, set it yourself).`
+    )
+  return [owner, repo]
 }
 
 /** What `github-token` must be allowed, said in every message that asks for it. */

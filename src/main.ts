@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
     return
   }
 
+  for (const notice of settings.notices) core.notice(notice)
   const cancel = listenForCancel(line => core.info(line))
   const { client, credentials } = connect(settings, cancel.signal)
   const { target, wait } = settings
@@ -60,8 +61,12 @@ export async function run(): Promise<void> {
   } finally {
     cancel.stop()
   }
-  // A renewed session that could not be saved fails the step, after everything else it did.
-  report.failure = [report.failure, credentials.unsaved()].filter(Boolean).join('\n') || undefined
+  await finish(report, credentials.unsaved())
+}
+
+/** The step's result, its last line and the job summary. A renewed session that was not saved fails it too. */
+async function finish(report: Report, unsaved: string | undefined): Promise<void> {
+  report.failure = [report.failure, unsaved].filter(Boolean).join('\n') || undefined
   if (report.failure) core.setFailed(report.failure)
   else if (report.wait && report.runId) core.info(successLine(report.runId, report.wait))
   await writeSummary(report).catch((error: unknown) =>

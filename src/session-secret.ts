@@ -8,8 +8,15 @@ import { getOctokit } from '@actions/github'
 import sodium from 'libsodium-wrappers'
 import { type ApiDeps, checkStatus, retried } from './api-call.js'
 import { Inputs, SAVED_AT_SLACK_MS, SSO_LOGIN_COMMAND } from './constants.js'
-import { CredentialError, type SessionKeeper } from './credentials.js'
-import { ApiError, type ErrorHints, HINT_401, HINT_5XX, ServiceError } from './errors.js'
+import type { SessionKeeper } from './credentials.js'
+import {
+  ApiError,
+  CredentialError,
+  type ErrorHints,
+  HINT_401,
+  HINT_5XX,
+  ServiceError
+} from './errors.js'
 import { isoSeconds } from './format.js'
 import type { Transport } from './http-transport.js'
 import { GITHUB_TOKEN_PERMISSIONS, type SessionSecretSettings } from './input-helper.js'

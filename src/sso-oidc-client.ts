@@ -4,7 +4,15 @@
  */
 import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
 import { Inputs, SSO_LOGIN_COMMAND } from './constants.js'
-import { type ErrorHints, HINT_5XX, isRecord } from './errors.js'
+import {
+  CredentialError,
+  type ErrorHints,
+  HINT_5XX,
+  ServiceError,
+  TransportError,
+  isRecord
+} from './errors.js'
+import type { HttpRequest, Transport } from './http-transport.js'
 import { isBearerToken } from './safe-text.js'
 
 export interface SsoOidcConfig {
@@ -68,15 +76,51 @@ export function ssoOidcHints(savesSessions: boolean): ErrorHints {
   }
 }
 
+/** Failures that mean the request never reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED'])
+
+const RENEWED_THEN_LOST =
+  'An earlier attempt of this CreateToken failed after it was sent, so SSO OIDC may have renewed the session ' +
+  'and spent this refresh token before the answer was lost (each refresh token is accepted once). The ' +
+  `session cannot be renewed any more: ${LOG_IN_AGAIN}.`
+
+/**
+ * The transport, noting whether an attempt may have reached SSO OIDC and then failed (a 5xx, or a network
+ * fault other than one that stops a request before it is sent): that attempt may have spent the refresh token.
+ */
+function watchForLostAnswers(transport: Transport) {
+  let mayHaveRenewed = false
+  return {
+    transport: ((request: HttpRequest) =>
+      transport(request).then(
+        response => {
+          mayHaveRenewed ||= response.status >= 500
+          return response
+        },
+        (error: unknown) => {
+          mayHaveRenewed ||= !(error instanceof TransportError && NOT_SENT.has(error.code))
+          throw error
+        }
+      )) satisfies Transport,
+    mayHaveRenewed: () => mayHaveRenewed
+  }
+}
+
 export class SsoOidcClient {
   constructor(
     private readonly config: SsoOidcConfig,
     private readonly deps: ApiDeps
   ) {}
 
-  /** POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken} */
+  /**
+   * POST /token {clientId, clientSecret, grantType: refresh_token, refreshToken}, on a connection of its own:
+   * the refresh token is single use, so the request is never re-sent for free on a closing kept-alive
+   * connection. Throttling, 5xx and network faults are retried as the SDKs retry them; when an attempt may have
+   * reached SSO OIDC before it failed, a refused refresh token on a later attempt says so.
+   */
   async createToken(grant: RefreshGrant, deadline?: number): Promise<MintedToken> {
     const operation = 'CreateToken'
+    const watched = watchForLostAnswers(this.deps.transport)
     const body = await callJsonApi(
       {
         operation,
@@ -93,10 +137,19 @@ export class SsoOidcClient {
         maxAttempts: this.config.maxAttempts,
         hints: ssoOidcHints(this.config.savesSessions),
         secretResponse: true,
+        fresh: true,
         deadline
       },
-      this.deps
-    )
+      { ...this.deps, transport: watched.transport }
+    ).catch((error: unknown) => {
+      if (
+        !watched.mayHaveRenewed() ||
+        !(error instanceof ServiceError) ||
+        error.type !== 'InvalidGrantException'
+      )
+        throw error
+      throw new CredentialError(error.logLineWith(RENEWED_THEN_LOST), { cause: error })
+    })
     // The body holds credentials: an error names what is missing and never quotes it.
     if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
       throw missingFromResponse(operation, 'usable accessToken', body, true)

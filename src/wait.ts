@@ -38,10 +38,15 @@ export interface WaitResult {
   elapsedMs: number
 }
 
+/** The last status check starts this long before the deadline, so that it can end by it. */
+export const FINAL_CHECK_MS = 1000
+
 /**
  * Polls the run until it finishes, the timeout passes or the job is cancelled.
- * Polls start one interval apart (the first at once), so a finished run is seen within one interval;
- * each poll, retries included, must be over by the timeout, so the wait ends on time.
+ * Polls start one interval apart (the first at once), so a finished run is seen within one interval; when
+ * the next one would fall at or after the deadline, one last check is made just before it (unless a poll
+ * has just been made), so a run that finished in the last interval is not reported as running.
+ * Each poll, retries included, must be over by the timeout, so the wait ends on time.
  * Throttling, 5xx and network faults that outlast the client's retries do not end the wait;
  * any other error (403, 404, a malformed answer) ends it by being thrown.
  */
@@ -49,8 +54,11 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
   const started = deps.now()
   const deadline = started + options.timeoutMs
   const timeline: StatusChange[] = []
+  /** Unknown statuses already warned about. */
   const warned = new Set<string>()
   let run: WorkflowRun | undefined
+  /** The check under way is the last one. */
+  let final = false
   const result = (outcome: WaitOutcome): WaitResult => ({
     outcome,
     run,
@@ -63,17 +71,7 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
     const pollStarted = deps.now()
     try {
       run = await deps.getRun(deadline)
-      const elapsedMs = deps.now() - started
-      if (timeline.at(-1)?.status !== run.status) {
-        timeline.push({ status: run.status, elapsedMs })
-        deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`)
-      }
-      if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
-        warned.add(run.status)
-        deps.warning(
-          `The run has status ${run.status}, which this action does not know; it is treated as still running.`
-        )
-      }
+      noteStatus(run, deps.now() - started, timeline, warned, deps)
       if (isFinished(run.status)) {
         return result(options.succeedOn.includes(run.status) ? 'succeeded' : 'failed')
       }
@@ -84,8 +82,30 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
       deps.warning(`${error.logLine()}. Still waiting: polling goes on until the timeout.`)
     }
     const nextPoll = pollStarted + options.pollIntervalMs
-    await deps.sleep(Math.max(0, Math.min(nextPoll, deadline) - deps.now()))
+    const finalCheck = deadline - FINAL_CHECK_MS
+    if (final || (nextPoll >= finalCheck && pollStarted >= finalCheck)) return result('timed-out')
+    final = nextPoll >= finalCheck
+    await deps.sleep(Math.max(0, Math.min(nextPoll, finalCheck) - deps.now()))
     if (deps.signal.aborted) return result('cancelled')
-    if (nextPoll >= deadline) return result('timed-out')
+  }
+}
+
+/** Logs a status the first time the run is seen in it, and warns once of a status the action does not know. */
+function noteStatus(
+  run: WorkflowRun,
+  elapsedMs: number,
+  timeline: StatusChange[],
+  warned: Set<string>,
+  deps: Pick<WaitDeps, 'info' | 'warning'>
+): void {
+  if (timeline.at(-1)?.status !== run.status) {
+    timeline.push({ status: run.status, elapsedMs })
+    deps.info(`[${formatDuration(elapsedMs)}] Run ${run.id} is ${run.status}`)
+  }
+  if (!RUN_STATUSES.includes(run.status) && !warned.has(run.status)) {
+    warned.add(run.status)
+    deps.warning(
+      `The run has status ${run.status}, which this action does not know; it is treated as still running.`
+    )
   }
 }
