@@ -29,7 +29,8 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e-*.test.ts'],
-      globalSetup: '<rootDir>/__tests__/setup/build-dist.js'
+      globalSetup: '<rootDir>/__tests__/setup/build-dist.js',
+      setupFilesAfterEnv: ['<rootDir>/__tests__/setup/end-children.ts']
     }
   ]
 }

@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  CredentialError,
   NOT_SAVED_WARNING,
   SsoCredentials,
   StaticCredentials,
   isRejectedToken
 } from '../src/credentials.js'
-import { ServiceError } from '../src/errors.js'
+import { CredentialError, ServiceError } from '../src/errors.js'
 import type { MintedToken, RefreshGrant } from '../src/sso-oidc-client.js'
 import type { SsoSession } from '../src/sso-session.js'
 

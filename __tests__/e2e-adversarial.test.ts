@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInWorkflow } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { expectSuccess } from './helpers/expectations.js'
 import { DEMO } from './helpers/stand-in.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -94,7 +95,7 @@ describe('1. plain http only where no proxy can carry the token', () => {
       { 'workflow-id': DEMO.workflowId, endpoint: standIn.url },
       { HTTP_PROXY: proxy.url, http_proxy: proxy.url }
     )
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(proxy.seen).toHaveLength(0)
   })
 })
@@ -266,7 +267,7 @@ describe('7. unusable values from the server are data, never a crash', () => {
         wait: 'true',
         'poll-interval-seconds': '1'
       })
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(result.outputs.status).toBe('SUCCEEDED')
       expect(result.outputs['start-time']).toBeUndefined()
       expect(result.outputs['duration-seconds']).toBeUndefined()
@@ -288,7 +289,7 @@ describe('8. IPv6 loopback', () => {
       { HTTP_PROXY: proxy.url }
     )
     expect(standIn.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs.status).toBe('SUCCEEDED')
     expect(proxy.seen).toHaveLength(0)
   })

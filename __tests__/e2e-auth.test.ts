@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
-import { expectNoSecretLeak } from './helpers/expectations.js'
+import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -52,7 +52,7 @@ describe('an SSO session', () => {
     await serve()
     const session = standIn.ssoSession({ accessTokenValidForSeconds: 3600 })
     const result = await run(session)
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requestsFor('CreateToken')).toHaveLength(0)
     expect(bearer('StartWorkflowRun')).toEqual([session.accessToken])
     expect(result.stdout).toContain(
@@ -70,7 +70,7 @@ describe('an SSO session', () => {
       await serve()
       const session = standIn.ssoSession({ accessTokenValidForSeconds: validFor })
       const result = await run(session)
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(standIn.requests.map(r => r.operation)).toEqual([
         'CreateToken',
         'GetWorkflow',
@@ -110,7 +110,7 @@ describe('an SSO session', () => {
       registrationExpiresAt: ends.toISOString().slice(0, 19) + 'Z'
     })
     const result = await run(session)
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.stdout).toContain(
       `::warning title=CodeCatalyst SSO session ends soon::The SSO client registration in 'sso-session' ends on ${ends.toISOString().slice(0, 10)} (in 10 days)`
     )
@@ -175,7 +175,7 @@ describe('an SSO session', () => {
     const started = Date.now()
     const result = await run(session, { wait: 'true', 'poll-interval-seconds': '1' })
     const seconds = (Date.now() - started) / 1000
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs.status).toBe('SUCCEEDED')
     expect(standIn.expiredTokenRejections).toBe(0)
     // Each 4 s token is renewed when a quarter of it is left: once per 3-4 s of waiting.
@@ -206,7 +206,7 @@ describe('an SSO session', () => {
         'poll-interval-seconds': '1',
         wait: 'true'
       })
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(standIn.expiredTokenRejections).toBe(1)
       expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
       const polls = bearer('GetWorkflowRun')
@@ -227,7 +227,7 @@ describe('an SSO session', () => {
       commit: true
     })
     const result = await run(session)
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.runs.size).toBe(1)
     const bodies = standIn.requestsFor('StartWorkflowRun').map(r => r.body)
     expect(bodies).toHaveLength(2)
@@ -252,15 +252,18 @@ describe('an SSO session', () => {
       },
       body: echo
     })
-    standIn.failNext('StartWorkflowRun', {
+    // Refused before and after the renewal that a 403 gets: both echoes reach the error and the log.
+    const forbidden = {
       status: 403,
       headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
       body: echo
-    })
+    }
+    standIn.failNext('StartWorkflowRun', forbidden, forbidden)
     const result = await run(session, {}, { RUNNER_DEBUG: '1' })
     expect(result.code).toBe(1)
+    expect(standIn.requestsFor('CreateToken')).toHaveLength(3)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): you sent .*\*\*\*/
+      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): you sent .*\*\*\*.*\nCodeCatalyst refused the renewed token too/s
     )
     expectNoSecretLeak(result, [
       session.accessToken,
@@ -305,7 +308,7 @@ describe('a plain token', () => {
       },
       env: { ...GITHUB_CONTEXT, AWS_BEARER_TOKEN_CODECATALYST: DEMO.token }
     })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.stdout).toContain(
       'Authenticating with the bearer token from environment variable AWS_BEARER_TOKEN_CODECATALYST.'
     )

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, runAction } from '../scripts/runner.js'
+import { expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -29,7 +30,7 @@ async function run(inputs: Record<string, string>, options: Partial<StandInOptio
 describe('connections', () => {
   it('a start by id: GetWorkflow and StartWorkflowRun on one connection', async () => {
     const result = await run({ 'workflow-id': DEMO.workflowId })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requests.map(r => r.operation)).toEqual(['GetWorkflow', 'StartWorkflowRun'])
     expect(standIn.connections).toBe(1)
   })
@@ -40,12 +41,12 @@ describe('connections', () => {
       wait: 'true',
       'poll-interval-seconds': '1'
     })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requestsFor('GetWorkflowRun').length).toBeGreaterThanOrEqual(4)
     expect(standIn.connections).toBe(1)
   })
 
-  it('an SSO renewal shares the connection when SSO OIDC is on the same host', async () => {
+  it('an SSO renewal goes on a connection of its own (its refresh token is single use); the rest share one', async () => {
     standIn = await startStandIn()
     const session = JSON.stringify(standIn.ssoSession({ accessTokenValidForSeconds: -1 }))
     const result = await runAction({
@@ -58,13 +59,17 @@ describe('connections', () => {
       },
       env: { ...GITHUB_CONTEXT, AWS_ENDPOINT_URL_SSO_OIDC: standIn.url }
     })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requests.map(r => r.operation)).toEqual([
       'CreateToken',
       'GetWorkflow',
       'StartWorkflowRun'
     ])
-    expect(standIn.connections).toBe(1)
+    expect(standIn.connections).toBe(2)
+    const [renewal, ...rest] = standIn.requests
+    expect(rest.map(r => r.connection)).toEqual([2, 2])
+    expect(renewal!.connection).toBe(1)
+    expect(renewal!.headers.connection).toBe('close')
   })
 
   it('a server that keeps connections only briefly: a new one per request, no retry, no warning', async () => {
@@ -73,7 +78,7 @@ describe('connections', () => {
       { 'workflow-id': DEMO.workflowId, wait: 'true', 'poll-interval-seconds': '1' },
       { keepAliveTimeoutMs: 200 }
     )
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs.status).toBe('SUCCEEDED')
     expect(standIn.connections).toBe(standIn.requests.length)
     expect(result.stdout).not.toMatch(/retrying in|::warning::/)

@@ -11,7 +11,7 @@ import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { type ConnectProxy, startConnectProxy } from './helpers/connect-proxy.js'
-import { expectNoTokenLeak } from './helpers/expectations.js'
+import { expectNoTokenLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const HOST = 'codecatalyst.test'
@@ -100,7 +100,7 @@ describe('proxies', () => {
         },
         { [variable]: proxy.url, NODE_EXTRA_CA_CERTS: certFile }
       )
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(result.outputs.status).toBe('SUCCEEDED')
       const operations = new Set(standIn.requests.map(r => r.operation))
       expect(operations).toEqual(new Set(['ListWorkflows', 'StartWorkflowRun', 'GetWorkflowRun']))
@@ -140,7 +140,7 @@ describe('proxies', () => {
       { 'workflow-id': DEMO.workflowId, endpoint: `https://${HOST}:${standIn.port}` },
       { HTTPS_PROXY: authenticated, NODE_EXTRA_CA_CERTS: certFile }
     )
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(proxy.connects).toEqual([`${HOST}:${standIn.port}`])
     expect(result.stdout).not.toContain('p@ss')
   })

@@ -12,7 +12,7 @@ import { GitHubSecretsStandIn, type GitHubSecretsOptions } from '../stand-in/git
 import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
-import { expectNoSecretLeak } from './helpers/expectations.js'
+import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const SECRET = 'CODECATALYST_SSO_SESSION'
@@ -169,7 +169,7 @@ describe('write-back across jobs', () => {
     await serve()
     const inputs = { 'sso-session-secret': '', 'github-token': '' }
     const first = await job({ inputs })
-    expect(first.code).toBe(0)
+    expectSuccess(first)
     expect(first.stdout).toContain(
       "::warning title=CodeCatalyst SSO session not saved::SSO OIDC replaced the session's refresh token, and the one stored in the secret is probably spent"
     )
@@ -186,7 +186,7 @@ describe('write-back across jobs', () => {
     await serve()
     const session = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: 3600 }))
     const result = await job({ session })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
   })
@@ -197,14 +197,14 @@ describe('write-back across jobs', () => {
     const result = await job({
       inputs: { wait: 'true', 'poll-interval-seconds': '1' }
     })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     const renewals = codecatalyst.requestsFor('CreateToken').length
     expect(renewals).toBeGreaterThanOrEqual(3)
     expect(puts()).toHaveLength(renewals)
     expect(codecatalyst.expiredTokenRejections).toBe(0)
     // The secret's refresh token is the one SSO OIDC accepts now: the next job renews with it.
     const next = await job()
-    expect(next.code).toBe(0)
+    expectSuccess(next)
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(renewals + 1)
   }, 60_000)
 })
@@ -250,7 +250,7 @@ describe('nothing is spent before it can be saved', () => {
       expectNoSecretLeak(result, allSecrets())
       // Nothing was spent: the stored session still renews, with a token that may write.
       const fixed = await job({ session: stored })
-      expect(fixed.code).toBe(0)
+      expectSuccess(fixed)
     }
   )
 
@@ -300,11 +300,11 @@ describe('nothing is spent before it can be saved', () => {
     github.failNext('CreateOrUpdateRepoSecret', { status: 502, body: '' })
     github.failNext('GetRepoSecret', 'reset')
     const result = await job()
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.stdout).toMatch(/CreateOrUpdateRepoSecret: HTTP 502 with an empty body.*retrying/)
     expect(puts()).toHaveLength(2)
     expect(saved().refreshToken).not.toBe(undefined)
-    expect((await job({ inputs: {} })).code).toBe(0)
+    expectSuccess(await job({ inputs: {} }))
   })
 })
 
@@ -317,7 +317,7 @@ describe('scopes and addresses', () => {
       'github-token': 'github_pat_env_writer'
     }
     const result = await job({ inputs })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(github.requests.map(r => `${r.method} ${r.url}`)).toEqual([
       'GET /repos/octo-org/app/environments/production/secrets/public-key',
       `GET /repos/octo-org/app/environments/production/secrets/${SECRET}`,
@@ -326,13 +326,13 @@ describe('scopes and addresses', () => {
     ])
     expect(github.secretValue(SECRET)).toBe(repositoryCopy)
     expect(saved('production').githubSecretSavedAt).toBeDefined()
-    expect((await job({ inputs })).code).toBe(0)
+    expectSuccess(await job({ inputs }))
   })
 
   it('reaches GitHub Enterprise Server under its /api/v3 prefix, with an App installation token', async () => {
     await serve({ github: { pathPrefix: '/api/v3' } })
     const result = await job({ inputs: { 'github-token': 'ghs_app_writer' } })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(puts().map(r => r.url)).toEqual([`/api/v3/repos/octo-org/app/actions/secrets/${SECRET}`])
     const put = puts()[0]!
     expect(put.headers.authorization).toBe('token ghs_app_writer')
@@ -358,13 +358,13 @@ describe('jobs that share the secret', () => {
     )
     expect(puts()).toHaveLength(1)
     const next = await job()
-    expect(next.code).toBe(0)
+    expectSuccess(next)
   })
 
   it('a copy older than what the secret holds is not replayed', async () => {
     await serve({ sso: { accessTokenLifetimeSeconds: 600 } })
     const first = await job()
-    expect(first.code).toBe(0)
+    expectSuccess(first)
     const olderCopy = github.secretValue(SECRET)!
     // Another job renewed and saved a minute later (its session is whatever the secret holds now).
     github.setSecret(SECRET, olderCopy, { updatedAt: Date.now() + 60_000 })
@@ -438,7 +438,7 @@ describe('inputs', () => {
       body: JSON.stringify({ message: 'upstream said token github_pat_writer' })
     })
     const result = await job({ env: { RUNNER_DEBUG: '1' } })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.stdout.split('\n')[0]).toBe('::add-mask::github_pat_writer')
     expect(result.stdout).toContain('upstream said token ***')
     expectNoSecretLeak(result, allSecrets())
@@ -472,7 +472,7 @@ describe('GitHub on the network', () => {
         env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') }
       })
       expect(errorAnnotation(result.stdout)).toBeUndefined()
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(puts()).toHaveLength(1)
       expect(proxy.connects).toEqual([`${HOST}:${github.port}`])
     } finally {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { ACTION_VERSION } from '../src/constants.js'
 import { FAULTS, type CodeCatalystStandIn } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
-import { expectNoTokenLeak } from './helpers/expectations.js'
+import { expectNoTokenLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -36,7 +36,7 @@ const start = (extra: Record<string, string> = {}, env: Record<string, string> =
 describe('starting a run', () => {
   it('starts one run and sets the outputs, a notice and the summary', async () => {
     const result = await start()
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     const [runId] = [...standIn.runs.keys()]
     expect(runId).toMatch(UUID)
     expect(result.outputs).toEqual({
@@ -95,7 +95,7 @@ describe('starting a run', () => {
 
   it('uses a random token outside GitHub Actions, and says so', async () => {
     const result = await runAction({ inputs: inputs() })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs['client-token']).toMatch(/^local-[0-9a-f-]{36}$/)
     expect(result.stdout).toMatch(/::notice::GITHUB_RUN_ID is not set.*random client token/)
   })
@@ -105,7 +105,7 @@ describe('starting a run', () => {
     async fault => {
       standIn.failNext('StartWorkflowRun', fault)
       const result = await start({ 'request-timeout-seconds': '1' })
-      expect(result.code).toBe(0)
+      expectSuccess(result)
       expect(standIn.runs.size).toBe(1)
       expect(result.outputs['run-id']).toBe([...standIn.runs.keys()][0])
       expect(result.stdout).toMatch(
@@ -119,7 +119,7 @@ describe('starting a run', () => {
     // an idle connection looks like: a normal event, not a failed attempt.
     standIn.failNext('StartWorkflowRun', 'reset')
     const result = await start()
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.runs.size).toBe(1)
     expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(2)
     expect(standIn.connections).toBe(2)
@@ -159,7 +159,7 @@ describe('failures', () => {
   })
 
   it.each([
-    [403, 'AccessDeniedException', /scope codecatalyst:read_write.*Contributor/],
+    [403, 'AccessDeniedException', /Contributor.*scope codecatalyst:read_write/],
     [404, 'ResourceNotFoundException', /Check the space, project and workflow-id/],
     [402, 'ServiceQuotaExceededException', /billing tier/],
     [409, 'ConflictException', /client-token/],

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { FINISHED_STATUSES } from '../src/model.js'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 /** One workflow per scripted status progression, so each test picks its run's fate. */
@@ -60,7 +61,7 @@ function run(
 describe('waiting', () => {
   it('follows a run to SUCCEEDED and reports status, times, duration and the timeline', async () => {
     const result = await run('ALL_RUNNING')
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     const runId = [...standIn.runs.keys()][0]!
     expect(result.outputs).toEqual({
       'run-id': runId,
@@ -111,13 +112,13 @@ describe('waiting', () => {
 
   it('passes on a status that succeed-on names', async () => {
     const result = await run('STOPPED', { 'succeed-on': 'SUCCEEDED,STOPPED' })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs.status).toBe('STOPPED')
   })
 
   it('treats an unknown status as running, with one warning', async () => {
     const result = await run('UNKNOWN')
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(
       result.stdout.match(
         /^::warning::The run has status QUEUED_ON_MARS, which this action does not know/gm
@@ -145,7 +146,7 @@ describe('waiting', () => {
   it('rides out throttling and a reset while polling', async () => {
     standIn.failNext('GetWorkflowRun', '429', 'reset', '503')
     const result = await run('ALL_RUNNING', { 'request-timeout-seconds': '2' })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs.status).toBe('SUCCEEDED')
     expect(standIn.runs.size).toBe(1)
     expect(result.stdout).toMatch(
@@ -161,7 +162,7 @@ describe('waiting', () => {
   it('keeps polling when the faults outlast the retries, bounded by the timeout', async () => {
     standIn.failNext('GetWorkflowRun', ...Array<'503'>(2).fill('503'))
     const result = await run('SUCCEEDED', { 'max-attempts': '2' })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.stdout).toMatch(
       /^::warning::GetWorkflowRun failed \(gave up after 2 attempts\).*Still waiting/m
     )
@@ -193,7 +194,7 @@ describe('waiting for an existing run (run-id)', () => {
     const started = await run('ALL_RUNNING', { wait: 'false' })
     const runId = started.outputs['run-id']!
     const result = await run('ALL_RUNNING', { 'workflow-id': '', 'run-id': runId, wait: 'false' })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(1)
     expect(result.outputs).toMatchObject({
       'run-id': runId,

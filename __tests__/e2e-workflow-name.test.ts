@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -38,7 +39,7 @@ describe('workflow-name', () => {
     many[110] = workflow(110, { name: 'deploy' })
     standIn = await startStandIn({ workflows: many })
     const result = await run({ 'workflow-name': 'deploy' })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(standIn.requestsFor('ListWorkflows')).toHaveLength(2)
     const [started] = [...standIn.runs.values()]
     expect(started!.workflowId).toBe(many[110].id)
@@ -118,7 +119,7 @@ describe('workflow-name', () => {
     standIn = await startStandIn()
     standIn.failNext('GetWorkflow', { status: 403, body: '{"message":"no read"}' })
     const result = await run({ 'workflow-id': DEMO.workflowId })
-    expect(result.code).toBe(0)
+    expectSuccess(result)
     expect(result.outputs['run-id']).toBeDefined()
     expect(result.outputs['workflow-name']).toBeUndefined()
   })

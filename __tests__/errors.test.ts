@@ -32,8 +32,10 @@ describe('serviceErrorFrom', () => {
     )
     expect(e.message).toBe(
       'AccessDeniedException (HTTP 403): You are not authorized [request id req-123]. ' +
-        'Check that the token is valid and not expired, that it may call the CodeCatalyst API (scope codecatalyst:read_write), ' +
-        "and that the token's user has a role in the project that may run workflows (Contributor or Project administrator)."
+        "Either the token's user lacks a role in the project that may run workflows (Contributor or Project administrator), " +
+        'or the token has expired or may not call the CodeCatalyst API (scope codecatalyst:read_write), ' +
+        "or its session's CodeCatalyst access has ended (AWS Builder ID ends it after some days): check the role, then log in again. " +
+        "An 'sso-session' is renewed by the action; a plain token is not."
     )
     expect(e.retry).toBeUndefined()
   })

@@ -42,7 +42,8 @@ describe('getSettings', () => {
       endpoint: 'https://codecatalyst.global.api.aws',
       maxAttempts: 5,
       requestTimeoutMs: 15000,
-      github: { runId: undefined, runAttempt: undefined, job: undefined, action: undefined }
+      github: { runId: undefined, runAttempt: undefined, job: undefined, action: undefined },
+      notices: []
     })
   })
 

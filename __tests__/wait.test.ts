@@ -114,9 +114,28 @@ describe('waitForRun', () => {
     const result = await h.run
     expect(result.outcome).toBe('timed-out')
     expect(result.run?.status).toBe('IN_PROGRESS')
-    expect(result.elapsedMs).toBe(25_000)
-    expect(h.pollTimes).toEqual([0, 10_000, 20_000])
-    expect(h.deadlines).toEqual([25_000, 25_000, 25_000])
+    // The next poll would fall after the deadline: one last check, started so it can end by it.
+    expect(h.pollTimes).toEqual([0, 10_000, 20_000, 24_000])
+    expect(result.elapsedMs).toBe(24_000)
+    expect(h.deadlines).toEqual([25_000, 25_000, 25_000, 25_000])
+  })
+
+  it('sees a run that finished in the last interval, with one last check before the deadline', async () => {
+    // Polls every 15 s for a minute; the run finishes after the poll at 45 s.
+    const h = harness(['IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'SUCCEEDED'], {
+      timeoutMs: 60_000,
+      pollIntervalMs: 15_000
+    })
+    const result = await h.run
+    expect(result.outcome).toBe('succeeded')
+    expect(h.pollTimes).toEqual([0, 15_000, 30_000, 45_000, 59_000])
+  })
+
+  it('makes no extra check when the last poll was already within the final window', async () => {
+    const h = harness(['IN_PROGRESS'], { timeoutMs: 800 })
+    const result = await h.run
+    expect(result.outcome).toBe('timed-out')
+    expect(h.pollTimes).toEqual([0])
   })
 
   it('reports a poll cut short by the deadline as a timeout, without a warning', async () => {

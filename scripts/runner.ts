@@ -36,6 +36,17 @@ export const GITHUB_CONTEXT = {
   GITHUB_ACTION: 'start'
 }
 
+/** Children still running, so that a test that ends early can end them too. */
+const running = new Set<import('node:child_process').ChildProcess>()
+
+/** Ends every dist/index.js child still running (a hung one would keep the test runner from exiting). */
+export function endRunningActions(): number {
+  for (const child of running) child.kill('SIGKILL')
+  const ended = running.size
+  running.clear()
+  return ended
+}
+
 /** Runs dist/index.js in a child process exactly as the runner does, and reads what it wrote. */
 export async function runAction(options: RunOptions): Promise<ActionResult> {
   const dir = mkdtempSync(join(tmpdir(), 'action-'))
@@ -54,6 +65,8 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
   }
   try {
     const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
+    child.on('exit', () => running.delete(child))
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

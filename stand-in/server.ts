@@ -44,16 +44,17 @@ export const FAULTS = [
 ] as const
 export type FaultName = (typeof FAULTS)[number]
 
-/** A fault by name, or an exact response to send instead of the operation's. */
-export type Fault =
-  | FaultName
-  | {
-      status: number
-      headers?: Record<string, string>
-      /** The body, or a function of the request (e.g. to echo what it carried back). */
-      body?: string | ((request: RecordedRequest) => string)
-      commit?: boolean
-    }
+/** A fault by name, none (to let a request through before a fault), a reset after a delay, or an exact response. */
+export type Fault = FaultName | 'none' | { resetAfterMs: number } | ExactResponse
+
+/** A response to send instead of the operation's. */
+export type ExactResponse = {
+  status: number
+  headers?: Record<string, string>
+  /** The body, or a function of the request (e.g. to echo what it carried back). */
+  body?: string | ((request: RecordedRequest) => string)
+  commit?: boolean
+}
 
 export interface StandInWorkflow {
   id: string
@@ -90,6 +91,9 @@ export interface StandInRun {
 
 export interface RecordedRequest {
   operation: Operation | undefined
+  /** When it arrived (ms since the epoch), and on which connection (numbered from 1, in order accepted). */
+  at: number
+  connection: number
   method: string
   /** Path and query exactly as received (percent-encoded). */
   url: string
@@ -200,6 +204,7 @@ export class CodeCatalystStandIn {
   readonly sso: StandInSso
   private readonly faults = new Map<Operation, Fault[]>()
   private readonly sockets = new Set<Socket>()
+  private readonly socketIds = new WeakMap<Socket, number>()
   private server?: Server
   private scheme = 'http'
   private host = '127.0.0.1'
@@ -250,6 +255,7 @@ export class CodeCatalystStandIn {
       server.keepAliveTimeout = this.options.keepAliveTimeoutMs
     server.on(listen.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.connections++
+      this.socketIds.set(socket, this.connections)
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
@@ -300,6 +306,8 @@ export class CodeCatalystStandIn {
     const route = matchRoute(req.method ?? '', url.pathname)
     const recorded: RecordedRequest = {
       operation: route?.operation,
+      at: Date.now(),
+      connection: this.socketIds.get(req.socket) ?? 0,
       method: req.method ?? '',
       url: req.url ?? '',
       headers: req.headers,
@@ -307,9 +315,12 @@ export class CodeCatalystStandIn {
     }
     this.requests.push(recorded)
     const requestId = randomUUID()
-    const fault = route ? this.faults.get(route.operation)?.shift() : undefined
+    const planned = route ? this.faults.get(route.operation)?.shift() : undefined
+    const fault = planned === 'none' ? undefined : planned
 
     if (fault === 'reset') return void req.socket.destroy()
+    if (typeof fault === 'object' && 'resetAfterMs' in fault)
+      return void setTimeout(() => req.socket.destroy(), fault.resetAfterMs)
     if (fault === 'hang') return
     if (fault === 'html') {
       return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', {
@@ -769,11 +780,7 @@ function send(
   res.end(body)
 }
 
-function sendFault(
-  res: ServerResponse,
-  fault: Exclude<Fault, FaultName>,
-  request: RecordedRequest
-) {
+function sendFault(res: ServerResponse, fault: ExactResponse, request: RecordedRequest) {
   const body = typeof fault.body === 'function' ? fault.body(request) : (fault.body ?? '')
   send(res, fault.status, body, fault.headers)
 }

@@ -30,3 +30,11 @@ export function expectNoSecretLeak(result: ActionResult, secrets: Iterable<strin
     }
   }
 }
+
+/**
+ * The step succeeded, and wrote nothing to stderr: a Node deprecation warning, or a library that logs with
+ * console.warn, shows here the day it appears.
+ */
+export function expectSuccess(result: ActionResult): void {
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' })
+}

@@ -14,9 +14,16 @@ export default function buildDist() {
     return
   }
   const started = Date.now()
-  const result = spawnSync('npm', ['run', '--silent', 'package'], {
+  // Under npm (npm test), npm_execpath is npm's own CLI script: node runs it on every platform. Otherwise
+  // npm is found on the PATH, through a shell on Windows, where it is npm.cmd.
+  const npm = process.env.npm_execpath
+  const [command, args, shell] = npm?.endsWith('.js')
+    ? [process.execPath, [npm], false]
+    : ['npm', [], process.platform === 'win32']
+  const result = spawnSync(command, [...args, 'run', '--silent', 'package'], {
     cwd: root,
     encoding: 'utf8',
+    shell,
     stdio: ['ignore', 'pipe', 'pipe']
   })
   if (result.status !== 0) {
