@@ -7,7 +7,7 @@ import {
 } from '../src/credentials.js'
 import { CredentialError, ServiceError } from '../src/errors.js'
 import type { MintedToken, RefreshGrant } from '../src/sso-oidc-client.js'
-import type { SsoSession } from '../src/sso-session.js'
+import type { SsoSession } from '../src/settings.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

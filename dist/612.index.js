@@ -9,19 +9,17 @@ export const modules = {
 /* harmony export */   SessionSecret: () => (/* binding */ SessionSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(542);
-/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4768);
+/* harmony import */ var libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4768);
 /* harmony import */ var _api_call_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7102);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5646);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
 /* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6264);
-/* harmony import */ var _input_helper_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5432);
 /**
  * The GitHub secret that the SSO session comes from, kept current. Before a renewal: `github-token` may use
  * the secret, and the secret holds no newer session than this job's copy. After it: the renewed session,
  * sealed with the scope's public key, replaces the secret's value.
  * Loaded only when a renewal is due (`await import`): it brings @actions/github and libsodium.
  */
-
 
 
 
@@ -73,9 +71,9 @@ class SessionSecret {
     async save(cacheFile, deadline) {
         try {
             const { keyId, key, githubNow } = await this.publicKey(deadline);
-            await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].ready */ .Ay.ready;
-            const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].from_string */ .Ay.from_string(cacheFile(githubNow)), key);
-            await this.put(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].to_base64 */ .Ay.to_base64(sealed, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL), keyId, deadline);
+            await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].ready */ .Ay.ready;
+            const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].from_string */ .Ay.from_string(cacheFile(githubNow)), key);
+            await this.put(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].to_base64 */ .Ay.to_base64(sealed, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL), keyId, deadline);
             return githubNow;
         }
         catch (error) {
@@ -105,15 +103,15 @@ class SessionSecret {
                 request
             }));
         const operation = environment === undefined ? 'GetRepoPublicKey' : 'GetEnvironmentPublicKey';
-        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].ready */ .Ay.ready;
+        await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].ready */ .Ay.ready;
         let key;
         try {
-            key = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].from_base64 */ .Ay.from_base64(response.data.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
+            key = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].from_base64 */ .Ay.from_base64(response.data.key, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL);
         }
         catch {
             key = undefined;
         }
-        if (!key || key.length !== libsodium_wrappers__WEBPACK_IMPORTED_MODULE_6__/* ["default"] */ .Ay.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
+        if (!key || key.length !== libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"] */ .Ay.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7(operation, 200, undefined, 'no usable public key in the answer', undefined, 'json', GITHUB_HINTS);
         const date = Date.parse(response.headers.date ?? '');
         return {
@@ -214,7 +212,7 @@ class SessionSecret {
         const { name, environment, owner, repo } = this.secret;
         if (error.status === 401)
             return (`GitHub did not accept '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': it has expired or was revoked. Create a new one, ` +
-                `${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}, and store it in the secret you pass as '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`);
+                `${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}, and store it in the secret you pass as '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}'.`);
         if (error.status === 403)
             return this.permissionProblem();
         if (error.status !== 404)
@@ -232,7 +230,7 @@ class SessionSecret {
                 : `, and '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.SsoSessionSecretEnvironment}' its environment.`));
     }
     permissionProblem() {
-        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
+        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
             "The job's GITHUB_TOKEN can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or " +
             'github.token), pass a personal access token or a GitHub App installation token instead.');
     }
@@ -240,7 +238,7 @@ class SessionSecret {
     notSaved(error) {
         const why = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD ? error.logLine() : String(error);
         const fix = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 403
-            ? `give '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' write access (it could read the secret but not write it): ${_input_helper_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}`
+            ? `give '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' write access (it could read the secret but not write it): ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}`
             : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 401
                 ? `replace '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': GitHub no longer accepts it`
                 : 'if GitHub was unavailable, nothing else needs fixing';

@@ -1,16 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-
-/** The step's place in GitHub Actions, from the runner's environment; all absent outside it. */
-export interface GitHubContext {
-  /** GITHUB_RUN_ID */
-  runId?: string
-  /** GITHUB_RUN_ATTEMPT; a re-run increments it. */
-  runAttempt?: string
-  /** GITHUB_JOB */
-  job?: string
-  /** GITHUB_ACTION: the step's id (or a generated name), distinct per step in a job. */
-  action?: string
-}
+import type { GitHubContext } from './settings.js'
 
 /** Reads the GitHub context from the runner's environment. */
 export function gitHubContext(env: NodeJS.ProcessEnv): GitHubContext {

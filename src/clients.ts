@@ -16,7 +16,7 @@ import {
   credentialLogLine
 } from './credentials.js'
 import { createHttpTransport } from './http-transport.js'
-import type { Settings } from './input-helper.js'
+import type { Settings } from './settings.js'
 import { registerSecret } from './safe-text.js'
 import { registrationWarning } from './sso-session.js'
 

@@ -65,6 +65,12 @@ export const SAVED_AT_MEMBER = 'githubSecretSavedAt'
  */
 export const SAVED_AT_SLACK_MS = 5000
 
+/** What `github-token` must be allowed, said in every message that asks for it. */
+export const GITHUB_TOKEN_PERMISSIONS =
+  'a fine-grained personal access token with the repository permission Secrets: Read and write (and ' +
+  'Environments: Read and write for an environment secret), or a GitHub App installation token with ' +
+  'secrets: write (and environments: write)'
+
 /** SSO OIDC's regional endpoint. */
 export function ssoOidcEndpoint(region: string): string {
   return `https://oidc.${region}.amazonaws.com`

@@ -6,10 +6,10 @@
 import { Inputs, SSO_LOGIN_COMMAND, SSO_REFRESH_WINDOW_MS } from './constants.js'
 import { CredentialError, type ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
-import type { CredentialSettings } from './input-helper.js'
+import type { CredentialSettings, SsoSession } from './settings.js'
 import { SHOWN, untrusted } from './safe-text.js'
 import type { MintedToken, RefreshGrant } from './sso-oidc-client.js'
-import { type SsoSession, renewedCacheFile } from './sso-session.js'
+import { renewedCacheFile } from './sso-session.js'
 
 export interface Credentials {
   /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */

@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import type { CodeCatalystClient, WorkflowRun } from './codecatalyst-client.js'
 import { abortableSleep } from './cancellation.js'
 import { formatDuration } from './format.js'
-import type { Settings, WaitSettings } from './input-helper.js'
+import type { Settings, WaitSettings } from './settings.js'
 import { type WaitResult, waitForRun } from './wait.js'
 import { type IdentifiedWorkflow, checkRunOf } from './workflow-resolver.js'
 

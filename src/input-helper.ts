@@ -12,6 +12,7 @@ import {
   ENV_GITHUB_REPOSITORY,
   ENV_MAX_ATTEMPTS,
   ENV_SSO_OIDC_ENDPOINT,
+  GITHUB_TOKEN_PERMISSIONS,
   Inputs,
   MAX_ATTEMPTS_RANGE,
   POLL_INTERVAL_RANGE,
@@ -19,7 +20,7 @@ import {
   WAIT_TIMEOUT_RANGE,
   ssoOidcEndpoint
 } from './constants.js'
-import { type GitHubContext, gitHubContext } from './client-token.js'
+import { gitHubContext } from './client-token.js'
 import {
   CLIENT_TOKEN_MAX_LENGTH,
   FINISHED_STATUSES,
@@ -30,70 +31,15 @@ import {
   isValidName
 } from './model.js'
 import { hasControlCharacters, isBearerToken, quote } from './safe-text.js'
-import { type SsoSession, parseSsoSession, ssoSessionSecrets } from './sso-session.js'
-import type { WorkflowRef } from './workflow-resolver.js'
-
-/** What the step does: start a run of a workflow, or follow a run that already exists. */
-export type Target =
-  | { kind: 'start'; workflow: WorkflowRef }
-  | { kind: 'existing'; runId: string; workflow?: WorkflowRef }
-
-export interface WaitSettings {
-  timeoutMs: number
-  pollIntervalMs: number
-  /** Finished statuses that count as success. */
-  succeedOn: string[]
-}
-
-/** How the action authenticates: a bearer token used as given, or an SSO session it renews. */
-export type CredentialSettings =
-  | {
-      kind: 'token'
-      token: string
-      /** Where the token came from, as the user would name it. */
-      source: string
-    }
-  | {
-      kind: 'sso-session'
-      session: SsoSession
-      /** SSO OIDC base URL without a trailing slash. */
-      oidcEndpoint: string
-      /** Where every renewed session is saved; without it, a renewal spends the stored refresh token. */
-      secret?: SessionSecretSettings
-    }
-
-/** The secret that `sso-session` comes from, written back through GitHub's REST API after each renewal. */
-export interface SessionSecretSettings {
-  name: string
-  /** The environment whose secret it is; a repository secret when absent. */
-  environment?: string
-  /** May write that secret: a fine-grained PAT or a GitHub App installation token. */
-  githubToken: string
-  /** GitHub's REST API base URL without a trailing slash. */
-  apiUrl: string
-  owner: string
-  repo: string
-}
-
-/** Everything the action needs, validated. Nothing downstream reads inputs again. */
-export interface Settings {
-  space: string
-  project: string
-  target: Target
-  /** Set when the step waits for the run to finish (always, for an existing run). */
-  wait?: WaitSettings
-  credential: CredentialSettings
-  /** The explicit `client-token` input, if given; otherwise one is derived. */
-  clientToken?: string
-  /** API base URL without a trailing slash. */
-  endpoint: string
-  maxAttempts: number
-  requestTimeoutMs: number
-  /** Where this step runs in GitHub Actions, for the idempotency token. */
-  github: GitHubContext
-  /** What was adjusted rather than refused, to say once before anything else. */
-  notices: string[]
-}
+import type {
+  CredentialSettings,
+  SessionSecretSettings,
+  Settings,
+  Target,
+  WaitSettings,
+  WorkflowRef
+} from './settings.js'
+import { parseSsoSession, ssoSessionSecrets } from './sso-session.js'
 
 /** Reads one input the way `core.getInput` does: '' when unset. */
 export type InputReader = (name: string) => string
@@ -469,12 +415,6 @@ function readRepository(env: NodeJS.ProcessEnv, problems: string[]): [string, st
     )
   return [owner, repo]
 }
-
-/** What `github-token` must be allowed, said in every message that asks for it. */
-export const GITHUB_TOKEN_PERMISSIONS =
-  'a fine-grained personal access token with the repository permission Secrets: Read and write (and ' +
-  'Environments: Read and write for an environment secret), or a GitHub App installation token with ' +
-  'secrets: write (and environments: write)'
 
 /** The first endpoint given among `candidates` (source, value), else `fallback`; checked and without a trailing slash. */
 function readEndpoint(

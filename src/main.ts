@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import { listenForCancel } from './cancellation.js'
 import { connect, maskSecret } from './clients.js'
 import { followRun } from './follow-run.js'
-import { type Settings, getSettings, secretsIn } from './input-helper.js'
+import { getSettings, secretsIn } from './input-helper.js'
+import type { Settings } from './settings.js'
 import { errorText, failureFrom, successLine, waitFailure } from './outcome.js'
 import {
   setClientTokenOutput,

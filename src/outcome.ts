@@ -3,7 +3,7 @@ import { isCancelled } from './cancellation.js'
 import { Inputs } from './constants.js'
 import { ApiError, TransportError } from './errors.js'
 import { formatDuration, workflowsPageUrl } from './format.js'
-import type { Settings, WaitSettings } from './input-helper.js'
+import type { Settings, WaitSettings } from './settings.js'
 import type { WaitResult } from './wait.js'
 
 /** The last line of a wait that succeeded. */

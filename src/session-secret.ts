@@ -7,7 +7,12 @@
 import { getOctokit } from '@actions/github'
 import sodium from 'libsodium-wrappers'
 import { type ApiDeps, checkStatus, retried } from './api-call.js'
-import { Inputs, SAVED_AT_SLACK_MS, SSO_LOGIN_COMMAND } from './constants.js'
+import {
+  GITHUB_TOKEN_PERMISSIONS,
+  Inputs,
+  SAVED_AT_SLACK_MS,
+  SSO_LOGIN_COMMAND
+} from './constants.js'
 import type { SessionKeeper } from './credentials.js'
 import {
   ApiError,
@@ -19,7 +24,7 @@ import {
 } from './errors.js'
 import { isoSeconds } from './format.js'
 import type { Transport } from './http-transport.js'
-import { GITHUB_TOKEN_PERMISSIONS, type SessionSecretSettings } from './input-helper.js'
+import type { SessionSecretSettings } from './settings.js'
 
 export interface SessionSecretConfig {
   secret: SessionSecretSettings

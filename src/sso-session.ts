@@ -7,26 +7,7 @@ import { Inputs, MAX_SSO_SESSION_LENGTH, SAVED_AT_MEMBER, SSO_LOGIN_COMMAND } fr
 import { isRecord } from './errors.js'
 import { isoDate, isoSeconds } from './format.js'
 import { isBearerToken, quote } from './safe-text.js'
-
-export interface SsoSession {
-  /** The SSO start URL (AWS Builder ID or an IAM Identity Center portal); informational. */
-  startUrl?: string
-  /** The sso_region: where SSO OIDC is called to renew the access token. */
-  region: string
-  /** The cached access token, when there is one; renewed once it ends within the refresh window. */
-  accessToken?: string
-  /** When accessToken ends, in ms since the epoch. */
-  expiresAt?: number
-  clientId: string
-  clientSecret: string
-  /** When the client registration (clientId/clientSecret) ends, in ms since the epoch. */
-  registrationExpiresAt?: number
-  refreshToken: string
-  /** When the action saved this copy to its secret, by GitHub's clock; absent in a copy stored by hand. */
-  savedAt?: number
-  /** Every member of the file as given: a saved session keeps what the action does not read. */
-  members: Readonly<Record<string, unknown>>
-}
+import type { SsoSession } from './settings.js'
 
 /** What a renewal changes in a session. */
 export interface RenewedToken {

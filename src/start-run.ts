@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { deriveClientToken } from './client-token.js'
 import type { CodeCatalystClient } from './codecatalyst-client.js'
 import { ServiceError } from './errors.js'
-import type { Settings } from './input-helper.js'
+import type { Settings } from './settings.js'
 import { type IdentifiedWorkflow, checkRunnable, explainNotFound } from './workflow-resolver.js'
 
 /** The `client-token` input, or one derived from where this step runs (random outside GitHub Actions). */

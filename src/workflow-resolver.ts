@@ -8,9 +8,7 @@ import {
 import { ApiError, ResponseError, ServiceError, TransportError } from './errors.js'
 import { Inputs } from './constants.js'
 import { quote } from './safe-text.js'
-
-/** A workflow as the user named it: by id or by name. */
-export type WorkflowRef = { id: string } | { name: string }
+import type { WorkflowRef } from './settings.js'
 
 /** At most this many workflows are listed in a message. */
 const LIST_LIMIT = 20
