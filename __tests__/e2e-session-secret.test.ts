@@ -8,12 +8,19 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { GitHubSecretsStandIn, type GitHubSecretsOptions } from '../stand-in/github-secrets.js'
-import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
+import { demoOptions } from '../stand-in/demo.js'
+import type { Listen } from '../stand-in/http.js'
+import type { GitHubSecretsOptions, GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
+import {
+  type CodeCatalystStandIn,
+  type StandInOptions,
+  type StandIns,
+  startStandIns
+} from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
-import { DEMO, startStandIn } from './helpers/stand-in.js'
+import { DEMO } from './helpers/stand-in.js'
 
 const SECRET = 'CODECATALYST_SSO_SESSION'
 const REPOSITORY = 'octo-org/app'
@@ -26,12 +33,10 @@ const TOKENS: GitHubSecretsOptions['tokens'] = {
   ghs_job_github_token: { kind: 'github-token' }
 }
 
+let standIns: StandIns
 let codecatalyst: CodeCatalystStandIn
 let github: GitHubSecretsStandIn
-afterEach(async () => {
-  await codecatalyst.close()
-  await github.close()
-})
+afterEach(() => standIns.close())
 
 /** Both stand-ins, and the secret as `gh secret set` stored it an hour ago: its access token has expired. */
 async function serve(
@@ -39,18 +44,15 @@ async function serve(
     sso?: StandInOptions['sso']
     statusMs?: number
     github?: Partial<GitHubSecretsOptions>
-    listen?: Parameters<GitHubSecretsStandIn['start']>[0]
+    listen?: Listen
   } = {}
 ) {
-  codecatalyst = await startStandIn({ sso: options.sso, statusMs: options.statusMs })
-  github = await (
-    await GitHubSecretsStandIn.create({
-      repository: REPOSITORY,
-      environments: ['production'],
-      tokens: TOKENS,
-      ...options.github
-    })
-  ).start(options.listen)
+  standIns = await startStandIns(
+    { ...demoOptions(), sso: options.sso, statusMs: options.statusMs },
+    { repository: REPOSITORY, environments: ['production'], tokens: TOKENS, ...options.github },
+    { github: options.listen }
+  )
+  ;({ codecatalyst, github } = standIns)
   const stored = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: -60 }))
   github.setSecret(SECRET, stored, { updatedAt: Date.now() - 3_600_000 })
   github.setSecret(SECRET, stored, { environment: 'production', updatedAt: Date.now() - 3_600_000 })
@@ -82,9 +84,7 @@ function job(
     env: {
       ...GITHUB_CONTEXT,
       GITHUB_RUN_ID: String(16020400000 + ++runs),
-      AWS_ENDPOINT_URL_SSO_OIDC: codecatalyst.url,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: REPOSITORY,
+      ...standIns.env,
       ...options.env
     },
     onSpawn: options.onSpawn
@@ -465,7 +465,7 @@ describe('GitHub on the network', () => {
       key: readFileSync(join(certDir, 'key.pem'), 'utf8'),
       cert: readFileSync(join(certDir, 'cert.pem'), 'utf8')
     }
-    await serve({ listen: { tls, host: HOST } })
+    await serve({ listen: { tls, name: HOST } })
     const proxy = await startConnectProxy({ [`${HOST}:${github.port}`]: github.port })
     try {
       const result = await job({

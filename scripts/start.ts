@@ -16,8 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEMO, demoOptions } from '../stand-in/demo.js'
-import { GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
-import { CodeCatalystStandIn } from '../stand-in/server.js'
+import { startStandIns } from '../stand-in/server.js'
 import { type ActionResult, maskingPrinter, runAction } from './runner.js'
 
 const { values } = parseArgs({
@@ -108,24 +107,14 @@ const GITHUB_TOKEN = 'github_pat_stand_in_writer'
 /** On the stand-ins: two jobs that share the secret, one after the other. */
 async function demo(): Promise<number> {
   // Access tokens of 10 minutes: less than the 15 the action wants left, so both jobs renew.
-  const codecatalyst = await new CodeCatalystStandIn({
-    ...demoOptions(),
-    sso: { accessTokenLifetimeSeconds: 600 }
-  }).start()
-  const github = await (
-    await GitHubSecretsStandIn.create({
-      repository: REPOSITORY,
-      tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write' } }
-    })
-  ).start()
+  const standIns = await startStandIns(
+    { ...demoOptions(), sso: { accessTokenLifetimeSeconds: 600 } },
+    { repository: REPOSITORY, tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write' } } }
+  )
+  const { codecatalyst, github, env } = standIns
   // What `gh secret set` stored an hour ago, after `aws sso login`: its access token has since expired.
   const stored = codecatalyst.ssoSession({ accessTokenValidForSeconds: -60 })
   github.setSecret(SECRET, JSON.stringify(stored), { updatedAt: Date.now() - 3_600_000 })
-  const env = {
-    AWS_ENDPOINT_URL_SSO_OIDC: codecatalyst.url,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: REPOSITORY
-  }
   const codes: (number | null)[] = []
   try {
     for (const job of ['deploy', 'deploy-again']) {
@@ -159,8 +148,7 @@ async function demo(): Promise<number> {
         'token that the last renewal returned.'
     )
   } finally {
-    await codecatalyst.close()
-    await github.close()
+    await standIns.close()
   }
   return codes.every(code => code === 0) ? 0 : 1
 }

@@ -8,10 +8,10 @@
  * does not exist or cannot be seen.
  */
 import { randomUUID } from 'node:crypto'
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import { createServer as createTlsServer } from 'node:https'
-import type { Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import sodium from 'libsodium-wrappers'
+import { type Fault, FaultPlan, beforeCommit } from './faults.js'
+import { type RecordedRequest, type Route, StandInServer, matchRoute, send } from './http.js'
 
 /** What a token may do, as GitHub grants it. */
 export interface GitHubTokenGrant {
@@ -31,10 +31,8 @@ export type GitHubOperation =
   | 'GetEnvironmentSecret'
   | 'CreateOrUpdateEnvironmentSecret'
 
-/** What a network or GitHub can do to one request instead of answering it. */
-export type GitHubFault =
-  /** No fault: the request is answered (to let earlier requests through before a fault). */
-  'none' | 'reset' | 'hang' | { status: number; headers?: Record<string, string>; body?: string }
+/** What a network or GitHub can do to one request instead of answering it (faults.ts). */
+export type GitHubFault = Fault
 
 export interface GitHubSecretsOptions {
   /** owner/repo: the one repository it serves. */
@@ -46,13 +44,7 @@ export interface GitHubSecretsOptions {
   pathPrefix?: string
 }
 
-export interface GitHubRequest {
-  operation: GitHubOperation | undefined
-  method: string
-  url: string
-  headers: IncomingMessage['headers']
-  body: string
-}
+export type GitHubRequest = RecordedRequest<GitHubOperation>
 
 interface StoredSecret {
   value: string
@@ -80,12 +72,7 @@ class GitHubFailure extends Error {
 }
 
 const REPOSITORY = '/repos/([^/]+)/([^/]+)'
-interface RouteRule {
-  operation: GitHubOperation
-  method: string
-  pattern: RegExp
-}
-const ROUTES: RouteRule[] = (<RouteRule[]>[
+const ROUTES: Route<GitHubOperation>[] = (<Route<GitHubOperation>[]>[
   { operation: 'GetRepoPublicKey', method: 'GET', pattern: /\/actions\/secrets\/public-key$/ },
   { operation: 'GetRepoSecret', method: 'GET', pattern: /\/actions\/secrets\/([^/]+)$/ },
   { operation: 'CreateOrUpdateRepoSecret', method: 'PUT', pattern: /\/actions\/secrets\/([^/]+)$/ },
@@ -106,18 +93,13 @@ const ROUTES: RouteRule[] = (<RouteRule[]>[
   }
 ]).map(r => ({ ...r, pattern: new RegExp(`^${REPOSITORY}${r.pattern.source}`) }))
 
-export class GitHubSecretsStandIn {
-  readonly requests: GitHubRequest[] = []
+export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
   private readonly scopes = new Map<string, Scope>()
-  private readonly faults = new Map<GitHubOperation, GitHubFault[]>()
-  private readonly sockets = new Set<Socket>()
-  private server?: Server
-  private origin = ''
-  /** Connections accepted (TCP, or TLS sessions with `tls`). */
-  connections = 0
-  port = 0
+  private readonly faults = new FaultPlan<GitHubOperation>()
 
-  private constructor(readonly options: GitHubSecretsOptions) {}
+  private constructor(readonly options: GitHubSecretsOptions) {
+    super()
+  }
 
   /** A stand-in with a key pair for the repository and each environment (libsodium must be ready first). */
   static async create(options: GitHubSecretsOptions): Promise<GitHubSecretsStandIn> {
@@ -131,33 +113,9 @@ export class GitHubSecretsStandIn {
     return standIn
   }
 
-  /** Listens on 127.0.0.1; with `tls`, serves HTTPS as `host` (a name only a test's proxy resolves). */
-  async start(listen: { tls?: { key: string; cert: string }; host?: string } = {}): Promise<this> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res)
-    const server = listen.tls ? createTlsServer(listen.tls, handler) : createServer(handler)
-    server.on(listen.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-      this.connections++
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const address = server.address()
-    this.port = typeof address === 'object' && address ? address.port : 0
-    this.origin = `${listen.tls ? 'https' : 'http'}://${listen.host ?? '127.0.0.1'}:${this.port}`
-    this.server = server
-    return this
-  }
-
   /** The API base URL, as GITHUB_API_URL gives it. */
-  get url(): string {
-    return `${this.origin}${this.options.pathPrefix ?? ''}`
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>(resolve =>
-      this.server ? this.server.close(() => resolve()) : resolve()
-    )
+  override get url(): string {
+    return `${super.url}${this.options.pathPrefix ?? ''}`
   }
 
   /** Stores a value as `gh secret set` does; `updatedAt` (ms) stands for a write at another time. */
@@ -185,12 +143,8 @@ export class GitHubSecretsStandIn {
 
   /** The next requests of `operation` meet these faults, one each, in order. */
   failNext(operation: GitHubOperation, ...faults: GitHubFault[]): this {
-    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...faults])
+    this.faults.add(operation, faults)
     return this
-  }
-
-  requestsFor(operation: GitHubOperation): GitHubRequest[] {
-    return this.requests.filter(r => r.operation === operation)
   }
 
   private scope(environment?: string): Scope {
@@ -199,32 +153,27 @@ export class GitHubSecretsStandIn {
     return scope
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = Buffer.concat(chunks).toString('utf8')
+  /** The operation a method and path name, under the API's path prefix. */
+  protected operationOf(method: string, path: string): GitHubOperation | undefined {
+    return this.route(method, path)?.operation
+  }
+
+  private route(method: string, path: string) {
     const prefix = this.options.pathPrefix ?? ''
-    const path = (req.url ?? '/').split('?')[0] ?? '/'
-    const inside = path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : undefined
-    const route = inside === undefined ? undefined : matchRoute(req.method ?? '', inside)
-    this.requests.push({
-      operation: route?.operation,
-      method: req.method ?? '',
-      url: req.url ?? '',
-      headers: req.headers,
-      body
-    })
-    const fault = route ? this.faults.get(route.operation)?.shift() : undefined
-    if (fault === 'reset') return void req.socket.destroy()
-    if (fault === 'hang') return
-    if (fault && fault !== 'none') return send(res, fault.status, fault.body ?? '', fault.headers)
+    return path.startsWith(`${prefix}/`)
+      ? matchRoute(ROUTES, method, path.slice(prefix.length))
+      : undefined
+  }
+
+  protected serve(req: IncomingMessage, res: ServerResponse, recorded: GitHubRequest): void {
+    const route = this.route(recorded.method, new URL(recorded.url, 'http://x').pathname)
+    const { body } = recorded
+    if (beforeCommit(this.faults.next(route?.operation), req, res, recorded)) return
     try {
       if (!route) throw new GitHubFailure(404, 'Not Found')
       const grant = this.authenticate(req.headers.authorization)
       const [status, answer] = this.execute(route, grant, body)
-      send(res, status, answer === undefined ? '' : JSON.stringify(answer), {
-        'content-type': 'application/json; charset=utf-8'
-      })
+      send(res, status, answer === undefined ? '' : JSON.stringify(answer), GITHUB_HEADERS())
     } catch (error) {
       if (!(error instanceof GitHubFailure)) throw error
       const answer = {
@@ -232,9 +181,7 @@ export class GitHubSecretsStandIn {
         documentation_url: 'https://docs.github.com/rest',
         status: String(error.status)
       }
-      send(res, error.status, JSON.stringify(answer), {
-        'content-type': 'application/json; charset=utf-8'
-      })
+      send(res, error.status, JSON.stringify(answer), GITHUB_HEADERS())
     }
   }
 
@@ -245,7 +192,11 @@ export class GitHubSecretsStandIn {
     return grant
   }
 
-  private execute(route: Route, grant: GitHubTokenGrant, body: string): [number, unknown] {
+  private execute(
+    route: { operation: GitHubOperation; labels: string[] },
+    grant: GitHubTokenGrant,
+    body: string
+  ): [number, unknown] {
     const [owner = '', repo = '', ...rest] = route.labels
     if (`${owner}/${repo}`.toLowerCase() !== this.options.repository.toLowerCase())
       throw new GitHubFailure(404, 'Not Found')
@@ -253,7 +204,7 @@ export class GitHubSecretsStandIn {
     const environment = inEnvironment ? rest.shift() : undefined
     if (environment !== undefined && !(this.options.environments ?? []).includes(environment))
       throw new GitHubFailure(404, 'Not Found')
-    const writes = route.method === 'PUT'
+    const writes = route.operation.startsWith('CreateOrUpdate')
     this.permit(grant, 'secrets', writes)
     if (inEnvironment) this.permit(grant, 'environments', writes)
     const scope = this.scope(environment)
@@ -312,33 +263,10 @@ export class GitHubSecretsStandIn {
   }
 }
 
-interface Route {
-  operation: GitHubOperation
-  method: string
-  labels: string[]
-}
-
-function matchRoute(method: string, path: string): Route | undefined {
-  for (const route of ROUTES) {
-    const match = route.pattern.exec(path)
-    if (match && route.method === method)
-      return { operation: route.operation, method, labels: match.slice(1).map(decodeURIComponent) }
-  }
-  return undefined
-}
-
 const scopeKey = (environment?: string) => (environment === undefined ? '' : `env:${environment}`)
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {}
-) {
-  res.writeHead(status, {
-    'content-length': Buffer.byteLength(body),
-    'x-github-request-id': randomUUID().toUpperCase(),
-    ...headers
-  })
-  res.end(body)
-}
+/** What every answer of GitHub's carries: JSON, and a request id. */
+const GITHUB_HEADERS = () => ({
+  'content-type': 'application/json; charset=utf-8',
+  'x-github-request-id': randomUUID().toUpperCase()
+})
