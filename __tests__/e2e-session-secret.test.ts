@@ -5,9 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { demoOptions } from '../stand-in/demo.js'
 import type { Listen } from '../stand-in/http.js'
 import type { GitHubSecretsOptions, GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
@@ -17,7 +17,13 @@ import {
   type StandIns,
   startStandIns
 } from '../stand-in/server.js'
-import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import {
+  type ActionResult,
+  DIST,
+  GITHUB_CONTEXT,
+  errorAnnotation,
+  runAction
+} from '../scripts/runner.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO } from './helpers/stand-in.js'
@@ -67,6 +73,7 @@ function job(
     inputs?: Record<string, string>
     env?: Record<string, string>
     onSpawn?: Parameters<typeof runAction>[0]['onSpawn']
+    bundle?: string
   } = {}
 ): Promise<ActionResult> {
   const environment = options.inputs?.['sso-session-secret-environment']
@@ -87,7 +94,8 @@ function job(
       ...standIns.env,
       ...options.env
     },
-    onSpawn: options.onSpawn
+    onSpawn: options.onSpawn,
+    bundle: options.bundle
   })
 }
 
@@ -189,6 +197,35 @@ describe('write-back across jobs', () => {
     expectSuccess(result)
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
+  })
+
+  it('loads no on-demand chunk when there is nothing to renew: the bundle alone runs the step', async () => {
+    await serve()
+    // The main bundle holds none of what loads on demand (its string literals survive minification):
+    // libsodium's sealing and octokit's secrets routes, SSO OIDC's grant, the tunnel's CONNECT.
+    const main = readFileSync(DIST, 'utf8')
+    for (const marker of [
+      'crypto_box_seal',
+      '/actions/secrets/public-key',
+      '"refresh_token"',
+      'did not answer CONNECT'
+    ])
+      expect(main.includes(marker) ? `index.js holds ${marker}` : 'on demand').toBe('on demand')
+    // dist/ without the chunks that import() loads: the SSO OIDC client, the writer, the proxy tunnel.
+    const bare = mkdtempSync(join(tmpdir(), 'bare-dist-'))
+    try {
+      for (const file of readdirSync(dirname(DIST)).filter(f => !/^\d+\.index\.js$/.test(f)))
+        copyFileSync(join(dirname(DIST), file), join(bare, file))
+      const bundle = join(bare, 'index.js')
+      const session = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: 3600 }))
+      expectSuccess(await job({ session, bundle }))
+      // A renewal needs them: the same bundle fails when the cached token has expired.
+      const expired = await job({ bundle })
+      expect(expired.code).toBe(1)
+      expect(expired.stdout).toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND/)
+    } finally {
+      rmSync(bare, { recursive: true, force: true })
+    }
   })
 
   it('saves every renewal of a long wait, and leaves the live refresh token in the secret', async () => {

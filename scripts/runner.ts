@@ -24,6 +24,8 @@ export interface RunOptions {
   inputs: Record<string, string>
   /** Extra environment, e.g. GITHUB_RUN_ID or AWS_MAX_ATTEMPTS. */
   env?: Record<string, string>
+  /** Another bundle to run than DIST (e.g. a copy of dist/ without some of its chunks). */
+  bundle?: string
   /** Called once the process is running, e.g. to signal it. */
   onSpawn?: (child: import('node:child_process').ChildProcess, stdout: () => string) => void
 }
@@ -64,7 +66,10 @@ export async function runAction(options: RunOptions): Promise<ActionResult> {
     env[`INPUT_${name.toUpperCase()}`] = value
   }
   try {
-    const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [options.bundle ?? DIST], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     running.add(child)
     child.on('exit', () => running.delete(child))
     let stdout = ''
