@@ -130,7 +130,9 @@ describe('write-back across jobs', () => {
         code: 0,
         error: undefined
       })
-      expect(result.stdout).toContain('Saved the renewed SSO session to its secret.')
+      expect(result.stdout).toContain(
+        'Saved the renewed SSO session to the secret CODECATALYST_SSO_SESSION of octo-org/app.'
+      )
       expectNoSecretLeak(result, allSecrets())
       const after = saved()
       presented.push(

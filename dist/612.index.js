@@ -63,7 +63,7 @@ class SessionSecret {
         const copy = copySavedAt === undefined
             ? 'the copy this job was given'
             : `this job's copy (saved at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(copySavedAt)})`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`The secret ${this.where()} was saved again at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(updatedAt)}, after ${copy}: another job ` +
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`The secret ${this.place} was saved again at ${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .isoSeconds */ .nE)(updatedAt)}, after ${copy}: another job ` +
             "renewed the SSO session after this job started, so this copy's refresh token is probably spent, and it " +
             'was not used. Re-run this job: it picks up the renewed session.');
     }
@@ -80,7 +80,7 @@ class SessionSecret {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(this.notSaved(error), { cause: error });
         }
     }
-    where() {
+    get place() {
         const { name, environment, owner, repo } = this.secret;
         return environment === undefined
             ? `${name} of ${owner}/${repo}`
@@ -199,7 +199,7 @@ class SessionSecret {
             if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7)) {
                 if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD))
                     throw error;
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\nCould not read the secret ${this.where()} before renewing the SSO session, so ` +
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\nCould not read the secret ${this.place} before renewing the SSO session, so ` +
                     'nothing was renewed and the session in the secret is still good: re-run the job later.', { cause: error });
             }
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialError */ .oA(`${error.logLine()}\n${this.accessProblem(error)} ${NOTHING_RENEWED}`, {
@@ -216,7 +216,7 @@ class SessionSecret {
         if (error.status === 403)
             return this.permissionProblem();
         if (error.status !== 404)
-            return `GitHub refused to read the secret ${this.where()}.`;
+            return `GitHub refused to read the secret ${this.place}.`;
         if (error.operation.endsWith('PublicKey'))
             return environment === undefined
                 ? `GitHub found no repository ${owner}/${repo} that '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' can see: give the token ` +
@@ -230,7 +230,7 @@ class SessionSecret {
                 : `, and '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.SsoSessionSecretEnvironment}' its environment.`));
     }
     permissionProblem() {
-        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
+        return (`'${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' may not read or write the secret ${this.place}: it must be ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}. ` +
             "The job's GITHUB_TOKEN can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or " +
             'github.token), pass a personal access token or a GitHub App installation token instead.');
     }
@@ -242,7 +242,7 @@ class SessionSecret {
             : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 401
                 ? `replace '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': GitHub no longer accepts it`
                 : 'if GitHub was unavailable, nothing else needs fixing';
-        return (`The renewed SSO session could not be saved to the secret ${this.where()}: ${why}\n` +
+        return (`The renewed SSO session could not be saved to the secret ${this.place}: ${why}\n` +
             "The secret's refresh token is probably spent (SSO OIDC accepts each refresh token once), so the next " +
             `job's renewal will most likely fail. To recover: log in again (${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SSO_LOGIN_COMMAND */ .Gm}), store the new ` +
             `cache file in ${this.secret.name} (see Authentication in the README), and ${fix}.`);

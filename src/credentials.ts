@@ -24,6 +24,8 @@ export interface Credentials {
 
 /** Keeps the secret an SSO session comes from current (src/session-secret.ts). */
 export interface SessionKeeper {
+  /** The secret, as a log line names it: NAME of owner/repo, or NAME of environment 'E' in owner/repo. */
+  readonly place: string
   /** Before a renewal: throws CredentialError unless the secret can be saved and holds no newer session. */
   checkBeforeRenewal(copySavedAt: number | undefined, deadline?: number): Promise<void>
   /** Saves the cache file written for the time it is saved at; returns that time. CredentialError if not. */
@@ -204,7 +206,7 @@ export class SsoCredentials implements Credentials {
         deadline
       )
       this.unsavedReason = undefined
-      this.deps.info('Saved the renewed SSO session to its secret.')
+      this.deps.info(`Saved the renewed SSO session to the secret ${keeper.place}.`)
     } catch (error) {
       if (!(error instanceof CredentialError)) throw error
       this.unsavedReason = error.message

@@ -83,7 +83,7 @@ export class SessionSecret implements SessionKeeper {
         ? 'the copy this job was given'
         : `this job's copy (saved at ${isoSeconds(copySavedAt)})`
     throw new CredentialError(
-      `The secret ${this.where()} was saved again at ${isoSeconds(updatedAt)}, after ${copy}: another job ` +
+      `The secret ${this.place} was saved again at ${isoSeconds(updatedAt)}, after ${copy}: another job ` +
         "renewed the SSO session after this job started, so this copy's refresh token is probably spent, and it " +
         'was not used. Re-run this job: it picks up the renewed session.'
     )
@@ -102,7 +102,7 @@ export class SessionSecret implements SessionKeeper {
     }
   }
 
-  private where(): string {
+  get place(): string {
     const { name, environment, owner, repo } = this.secret
     return environment === undefined
       ? `${name} of ${owner}/${repo}`
@@ -257,7 +257,7 @@ export class SessionSecret implements SessionKeeper {
       if (!(error instanceof ServiceError)) {
         if (!(error instanceof ApiError)) throw error
         throw new CredentialError(
-          `${error.logLine()}\nCould not read the secret ${this.where()} before renewing the SSO session, so ` +
+          `${error.logLine()}\nCould not read the secret ${this.place} before renewing the SSO session, so ` +
             'nothing was renewed and the session in the secret is still good: re-run the job later.',
           { cause: error }
         )
@@ -280,7 +280,7 @@ export class SessionSecret implements SessionKeeper {
         `${GITHUB_TOKEN_PERMISSIONS}, and store it in the secret you pass as '${Inputs.GitHubToken}'.`
       )
     if (error.status === 403) return this.permissionProblem()
-    if (error.status !== 404) return `GitHub refused to read the secret ${this.where()}.`
+    if (error.status !== 404) return `GitHub refused to read the secret ${this.place}.`
     if (error.operation.endsWith('PublicKey'))
       return environment === undefined
         ? `GitHub found no repository ${owner}/${repo} that '${Inputs.GitHubToken}' can see: give the token ` +
@@ -298,7 +298,7 @@ export class SessionSecret implements SessionKeeper {
 
   private permissionProblem(): string {
     return (
-      `'${Inputs.GitHubToken}' may not read or write the secret ${this.where()}: it must be ${GITHUB_TOKEN_PERMISSIONS}. ` +
+      `'${Inputs.GitHubToken}' may not read or write the secret ${this.place}: it must be ${GITHUB_TOKEN_PERMISSIONS}. ` +
       "The job's GITHUB_TOKEN can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or " +
       'github.token), pass a personal access token or a GitHub App installation token instead.'
     )
@@ -314,7 +314,7 @@ export class SessionSecret implements SessionKeeper {
           ? `replace '${Inputs.GitHubToken}': GitHub no longer accepts it`
           : 'if GitHub was unavailable, nothing else needs fixing'
     return (
-      `The renewed SSO session could not be saved to the secret ${this.where()}: ${why}\n` +
+      `The renewed SSO session could not be saved to the secret ${this.place}: ${why}\n` +
       "The secret's refresh token is probably spent (SSO OIDC accepts each refresh token once), so the next " +
       `job's renewal will most likely fail. To recover: log in again (${SSO_LOGIN_COMMAND}), store the new ` +
       `cache file in ${this.secret.name} (see Authentication in the README), and ${fix}.`
