@@ -293,6 +293,21 @@ describe('nothing is spent before it can be saved', () => {
     }
   )
 
+  it('a public key GitHub answers malformed spends nothing either', async () => {
+    const stored = await serve()
+    github.failNext('GetRepoPublicKey', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"key_id":"1","key":"bm90IGEga2V5"}'
+    })
+    const result = await job({ session: stored })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^GetRepoPublicKey failed: the response has no usable public key .*\nCould not read the secret CODECATALYST_SSO_SESSION of octo-org\/app before renewing the SSO session, so nothing was renewed/s
+    )
+    expect(codecatalyst.requests).toHaveLength(0)
+  })
+
   it('a token that can only read: the run starts, outputs are set, and the step fails saying the session was not saved', async () => {
     await serve()
     const result = await job({ inputs: { 'github-token': 'github_pat_reader' } })

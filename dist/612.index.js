@@ -112,7 +112,7 @@ class SessionSecret {
             key = undefined;
         }
         if (!key || key.length !== libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"] */ .Ay.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7(operation, 200, undefined, 'no usable public key in the answer', undefined, 'json', GITHUB_HINTS);
+            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_1__/* .missingFromResponse */ .QD)(operation, 'usable public key (key_id, and a 32-byte key in base64)', response.data);
         const date = Date.parse(response.headers.date ?? '');
         return {
             keyId: response.data.key_id,
@@ -141,7 +141,7 @@ class SessionSecret {
             }));
         const updatedAt = Date.parse(response.data.updated_at);
         if (Number.isNaN(updatedAt))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7('GetRepoSecret', 200, undefined, 'no updated_at in the answer', undefined, 'json', GITHUB_HINTS);
+            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_1__/* .missingFromResponse */ .QD)(environment === undefined ? 'GetRepoSecret' : 'GetEnvironmentSecret', 'updated_at', response.data);
         return updatedAt;
     }
     async put(encrypted_value, key_id, deadline) {

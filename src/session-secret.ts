@@ -6,7 +6,7 @@
  */
 import { getOctokit } from '@actions/github'
 import sodium from 'libsodium-wrappers'
-import { type ApiDeps, checkStatus, retried } from './api-call.js'
+import { type ApiDeps, checkStatus, missingFromResponse, retried } from './api-call.js'
 import {
   GITHUB_TOKEN_PERMISSIONS,
   Inputs,
@@ -139,14 +139,10 @@ export class SessionSecret implements SessionKeeper {
       key = undefined
     }
     if (!key || key.length !== sodium.crypto_box_PUBLICKEYBYTES || !response.data.key_id)
-      throw new ServiceError(
+      throw missingFromResponse(
         operation,
-        200,
-        undefined,
-        'no usable public key in the answer',
-        undefined,
-        'json',
-        GITHUB_HINTS
+        'usable public key (key_id, and a 32-byte key in base64)',
+        response.data
       )
     const date = Date.parse(response.headers.date ?? '')
     return {
@@ -182,14 +178,10 @@ export class SessionSecret implements SessionKeeper {
           )
     const updatedAt = Date.parse(response.data.updated_at)
     if (Number.isNaN(updatedAt))
-      throw new ServiceError(
-        'GetRepoSecret',
-        200,
-        undefined,
-        'no updated_at in the answer',
-        undefined,
-        'json',
-        GITHUB_HINTS
+      throw missingFromResponse(
+        environment === undefined ? 'GetRepoSecret' : 'GetEnvironmentSecret',
+        'updated_at',
+        response.data
       )
     return updatedAt
   }
