@@ -349,6 +349,30 @@ describe('nothing is spent before it can be saved', () => {
     )
   })
 
+  it('a cancel while the save is in flight ends the step at once, saying the session was not saved', async () => {
+    await serve()
+    github.failNext('CreateOrUpdateRepoSecret', 'hang')
+    let signalled = 0
+    const result = await job({
+      onSpawn: child => {
+        const timer = setInterval(() => {
+          if (puts().length === 0) return
+          clearInterval(timer)
+          signalled = Date.now()
+          child.kill('SIGTERM')
+        }, 20)
+        child.on('exit', () => clearInterval(timer))
+      }
+    })
+    expect(signalled).toBeGreaterThan(0)
+    expect((Date.now() - signalled) / 1000).toBeLessThan(2)
+    expect(result.code).toBe(1)
+    expect(codecatalyst.runs.size).toBe(0)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^The job was cancelled before GetWorkflow was sent; no run was started\.\nThe renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: cancelled while in flight\n.*nothing else needs fixing: the job was cancelled while it was saving\.$/s
+    )
+  })
+
   it('a save that fails once is retried, and the step succeeds', async () => {
     await serve()
     github.failNext('CreateOrUpdateRepoSecret', { status: 502, body: '' })

@@ -241,7 +241,9 @@ class SessionSecret {
             ? `give '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}' write access (it could read the secret but not write it): ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .GITHUB_TOKEN_PERMISSIONS */ .rQ}`
             : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ServiceError */ ._7 && error.status === 401
                 ? `replace '${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.GitHubToken}': GitHub no longer accepts it`
-                : 'if GitHub was unavailable, nothing else needs fixing';
+                : error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TransportError */ .wX && error.cancelled
+                    ? 'nothing else needs fixing: the job was cancelled while it was saving'
+                    : 'if GitHub was unavailable, nothing else needs fixing';
         return (`The renewed SSO session could not be saved to the secret ${this.place}: ${why}\n` +
             "The secret's refresh token is probably spent (SSO OIDC accepts each refresh token once), so the next " +
             `job's renewal will most likely fail. To recover: log in again (${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SSO_LOGIN_COMMAND */ .Gm}), store the new ` +

@@ -20,7 +20,8 @@ import {
   type ErrorHints,
   HINT_401,
   HINT_5XX,
-  ServiceError
+  ServiceError,
+  TransportError
 } from './errors.js'
 import { isoSeconds } from './format.js'
 import type { Transport } from './http-transport.js'
@@ -304,7 +305,9 @@ export class SessionSecret implements SessionKeeper {
         ? `give '${Inputs.GitHubToken}' write access (it could read the secret but not write it): ${GITHUB_TOKEN_PERMISSIONS}`
         : error instanceof ServiceError && error.status === 401
           ? `replace '${Inputs.GitHubToken}': GitHub no longer accepts it`
-          : 'if GitHub was unavailable, nothing else needs fixing'
+          : error instanceof TransportError && error.cancelled
+            ? 'nothing else needs fixing: the job was cancelled while it was saving'
+            : 'if GitHub was unavailable, nothing else needs fixing'
     return (
       `The renewed SSO session could not be saved to the secret ${this.place}: ${why}\n` +
       "The secret's refresh token is probably spent (SSO OIDC accepts each refresh token once), so the next " +
