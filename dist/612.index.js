@@ -70,8 +70,8 @@ class SessionSecret {
     /** Saves the session that `cacheFile` writes, given when it is saved; returns that time (GitHub's clock). */
     async save(cacheFile, deadline) {
         try {
+            // Reading the key has made libsodium ready.
             const { keyId, key, githubNow } = await this.publicKey(deadline);
-            await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].ready */ .Ay.ready;
             const sealed = libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"] */ .Ay.crypto_box_seal(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].from_string */ .Ay.from_string(cacheFile(githubNow)), key);
             await this.put(libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].to_base64 */ .Ay.to_base64(sealed, libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].base64_variants */ .Ay.base64_variants.ORIGINAL), keyId, deadline);
             return githubNow;
@@ -88,21 +88,16 @@ class SessionSecret {
     }
     async publicKey(deadline) {
         const { owner, repo, environment } = this.secret;
-        const response = environment === undefined
-            ? await this.call('GetRepoPublicKey', deadline, request => this.octokit.rest.actions.getRepoPublicKey({
-                owner,
-                repo,
-                headers: API_VERSION,
-                request
-            }))
-            : await this.call('GetEnvironmentPublicKey', deadline, request => this.octokit.rest.actions.getEnvironmentPublicKey({
+        const operation = environment === undefined ? 'GetRepoPublicKey' : 'GetEnvironmentPublicKey';
+        const response = await this.call(operation, deadline, request => environment === undefined
+            ? this.octokit.rest.actions.getRepoPublicKey({ owner, repo, headers: API_VERSION, request })
+            : this.octokit.rest.actions.getEnvironmentPublicKey({
                 owner,
                 repo,
                 environment_name: environment,
                 headers: API_VERSION,
                 request
             }));
-        const operation = environment === undefined ? 'GetRepoPublicKey' : 'GetEnvironmentPublicKey';
         await libsodium_wrappers__WEBPACK_IMPORTED_MODULE_5__/* ["default"].ready */ .Ay.ready;
         let key;
         try {

@@ -9,7 +9,7 @@ import { formatDuration, isoDate } from './format.js'
 import type { CredentialSettings, SsoSession } from './settings.js'
 import { SHOWN, untrusted } from './safe-text.js'
 import type { MintedToken, RefreshGrant } from './sso-oidc-client.js'
-import { renewedCacheFile } from './sso-session.js'
+import { type RenewedToken, renewedCacheFile } from './sso-session.js'
 
 export interface Credentials {
   /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */
@@ -188,18 +188,22 @@ export class SsoCredentials implements Credentials {
     this.deps.info(
       `Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for ${formatDuration(lifetimeMs)}.`
     )
-    if (keeper) await this.save(keeper, deadline)
+    const renewed: RenewedToken = {
+      accessToken: minted.accessToken,
+      expiresAt: this.expiresAt,
+      refreshToken: this.refreshToken
+    }
+    if (keeper) await this.save(keeper, renewed, deadline)
     else if (rotated) this.deps.warning(NOT_SAVED_WARNING)
     return minted.accessToken
   }
 
-  /** Saves the session as it is now; a failure is kept for the end of the step, a success clears it. */
-  private async save(keeper: SessionKeeper, deadline?: number): Promise<void> {
-    const renewed = {
-      accessToken: this.accessToken ?? '',
-      expiresAt: this.expiresAt,
-      refreshToken: this.refreshToken
-    }
+  /** Saves the renewed session; a failure is kept for the end of the step, a success clears it. */
+  private async save(
+    keeper: SessionKeeper,
+    renewed: RenewedToken,
+    deadline?: number
+  ): Promise<void> {
     try {
       this.savedAt = await keeper.save(
         savedAt => renewedCacheFile(this.session, renewed, savedAt),

@@ -93,8 +93,8 @@ export class SessionSecret implements SessionKeeper {
   /** Saves the session that `cacheFile` writes, given when it is saved; returns that time (GitHub's clock). */
   async save(cacheFile: (savedAt: number) => string, deadline?: number): Promise<number> {
     try {
+      // Reading the key has made libsodium ready.
       const { keyId, key, githubNow } = await this.publicKey(deadline)
-      await sodium.ready
       const sealed = sodium.crypto_box_seal(sodium.from_string(cacheFile(githubNow)), key)
       await this.put(sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL), keyId, deadline)
       return githubNow
@@ -112,26 +112,18 @@ export class SessionSecret implements SessionKeeper {
 
   private async publicKey(deadline?: number): Promise<PublicKey> {
     const { owner, repo, environment } = this.secret
-    const response =
-      environment === undefined
-        ? await this.call('GetRepoPublicKey', deadline, request =>
-            this.octokit.rest.actions.getRepoPublicKey({
-              owner,
-              repo,
-              headers: API_VERSION,
-              request
-            })
-          )
-        : await this.call('GetEnvironmentPublicKey', deadline, request =>
-            this.octokit.rest.actions.getEnvironmentPublicKey({
-              owner,
-              repo,
-              environment_name: environment,
-              headers: API_VERSION,
-              request
-            })
-          )
     const operation = environment === undefined ? 'GetRepoPublicKey' : 'GetEnvironmentPublicKey'
+    const response = await this.call(operation, deadline, request =>
+      environment === undefined
+        ? this.octokit.rest.actions.getRepoPublicKey({ owner, repo, headers: API_VERSION, request })
+        : this.octokit.rest.actions.getEnvironmentPublicKey({
+            owner,
+            repo,
+            environment_name: environment,
+            headers: API_VERSION,
+            request
+          })
+    )
     await sodium.ready
     let key: Uint8Array | undefined
     try {
