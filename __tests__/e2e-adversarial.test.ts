@@ -8,6 +8,7 @@ import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInWorkflow } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectSuccess } from './helpers/expectations.js'
+import { signalWhen } from './helpers/signal.js'
 import { DEMO } from './helpers/stand-in.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -304,16 +305,9 @@ describe('9. a cancel anywhere says what is known', () => {
   ) {
     const standIn = await serve()
     standIn.failNext(operation, 'hang')
-    let signalledAt = 0
-    const result = await run({ ...inputs, endpoint: standIn.url }, {}, child => {
-      const timer = setInterval(() => {
-        if (standIn.requestsFor(operation).length === 0) return
-        clearInterval(timer)
-        signalledAt = Date.now()
-        child.kill(signal)
-      }, 10)
-    })
-    return { standIn, result, elapsedMs: Date.now() - signalledAt }
+    const cancel = signalWhen(() => standIn.requestsFor(operation).length > 0, signal)
+    const result = await run({ ...inputs, endpoint: standIn.url }, {}, cancel.onSpawn)
+    return { standIn, result, elapsedMs: Date.now() - cancel.signalledAt() }
   }
 
   it.each([

@@ -9,6 +9,7 @@ import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectSuccess } from './helpers/expectations.js'
 import { type ConnectProxy, startConnectProxy } from './helpers/connect-proxy.js'
+import { signalWhen } from './helpers/signal.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -115,22 +116,14 @@ describe('a proxy that never answers', () => {
 
   it('a cancel ends the step within a moment while the proxy says nothing', async () => {
     const hole = await blackHole()
-    let signalled = 0
+    const cancel = signalWhen(() => hole.connections() > 0)
     const result = await run(
       { token: DEMO.token, endpoint: HOSTED, 'request-timeout-seconds': '120' },
       { HTTPS_PROXY: `http://127.0.0.1:${hole.port}` },
-      child => {
-        const timer = setInterval(() => {
-          if (hole.connections() === 0) return
-          clearInterval(timer)
-          signalled = Date.now()
-          child.kill('SIGTERM')
-        }, 20)
-        child.on('exit', () => clearInterval(timer))
-      }
+      cancel.onSpawn
     )
-    expect(signalled).toBeGreaterThan(0)
-    expect((Date.now() - signalled) / 1000).toBeLessThan(2)
+    expect(cancel.signalledAt()).toBeGreaterThan(0)
+    expect((Date.now() - cancel.signalledAt()) / 1000).toBeLessThan(2)
     expect(result.code).toBe(1)
     // The first request, the read of the workflow, was waiting for the proxy.
     expect(errorAnnotation(result.stdout)).toBe(
@@ -361,14 +354,9 @@ describe('attempts and backoff', () => {
   it('a cancel in the backoff after a start was sent says the run may exist, and sets client-token', async () => {
     const standIn = await serve()
     standIn.failNext('StartWorkflowRun', THROTTLED(10))
-    const result = await run({ token: DEMO.token, endpoint: standIn.url }, {}, child => {
-      const timer = setInterval(() => {
-        if (standIn.requestsFor('StartWorkflowRun').length === 0) return
-        clearInterval(timer)
-        setTimeout(() => child.kill('SIGTERM'), 200)
-      }, 20)
-      child.on('exit', () => clearInterval(timer))
-    })
+    const started = () => standIn.requestsFor('StartWorkflowRun').length > 0
+    const cancel = signalWhen(started, 'SIGTERM', 200)
+    const result = await run({ token: DEMO.token, endpoint: standIn.url }, {}, cancel.onSpawn)
     expect(result.code).toBe(1)
     expect(result.seconds).toBeLessThan(5)
     expect(errorAnnotation(result.stdout)).toMatch(

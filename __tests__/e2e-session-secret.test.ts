@@ -26,6 +26,7 @@ import {
 } from '../scripts/runner.js'
 import { startConnectProxy } from './helpers/connect-proxy.js'
 import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
+import { signalWhen } from './helpers/signal.js'
 import { DEMO } from './helpers/stand-in.js'
 
 const SECRET = 'CODECATALYST_SSO_SESSION'
@@ -352,20 +353,10 @@ describe('nothing is spent before it can be saved', () => {
   it('a cancel while the save is in flight ends the step at once, saying the session was not saved', async () => {
     await serve()
     github.failNext('CreateOrUpdateRepoSecret', 'hang')
-    let signalled = 0
-    const result = await job({
-      onSpawn: child => {
-        const timer = setInterval(() => {
-          if (puts().length === 0) return
-          clearInterval(timer)
-          signalled = Date.now()
-          child.kill('SIGTERM')
-        }, 20)
-        child.on('exit', () => clearInterval(timer))
-      }
-    })
-    expect(signalled).toBeGreaterThan(0)
-    expect((Date.now() - signalled) / 1000).toBeLessThan(2)
+    const cancel = signalWhen(() => puts().length > 0)
+    const result = await job({ onSpawn: cancel.onSpawn })
+    expect(cancel.signalledAt()).toBeGreaterThan(0)
+    expect((Date.now() - cancel.signalledAt()) / 1000).toBeLessThan(2)
     expect(result.code).toBe(1)
     expect(codecatalyst.runs.size).toBe(0)
     expect(errorAnnotation(result.stdout)).toMatch(

@@ -6,6 +6,7 @@ import { FINISHED_STATUSES } from '../src/model.js'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectSuccess } from './helpers/expectations.js'
+import { signalWhen } from './helpers/signal.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 /** One workflow per scripted status progression, so each test picks its run's fate. */
@@ -230,17 +231,9 @@ describe('cancellation', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'on %s, stops at once, writes the summary and says the run continues',
     async signal => {
-      let signalledAt = 0
-      const result = await run('FOREVER', { 'poll-interval-seconds': '60' }, (child, stdout) => {
-        const timer = setInterval(() => {
-          if (/ is IN_PROGRESS$/m.test(stdout())) {
-            clearInterval(timer)
-            signalledAt = Date.now()
-            child.kill(signal)
-          }
-        }, 20)
-      })
-      expect(Date.now() - signalledAt).toBeLessThan(2000)
+      const cancel = signalWhen(stdout => / is IN_PROGRESS$/m.test(stdout()), signal)
+      const result = await run('FOREVER', { 'poll-interval-seconds': '60' }, cancel.onSpawn)
+      expect(Date.now() - cancel.signalledAt()).toBeLessThan(2000)
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(`Received ${signal}: the job is being cancelled; stopping.`)
       expect(errorAnnotation(result.stdout)).toMatch(
