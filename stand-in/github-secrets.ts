@@ -1,17 +1,42 @@
 /**
- * A stand-in for GitHub's REST API for Actions secrets (api version 2022-11-28): the public key, the
- * metadata and the create-or-update of repository and environment secrets, on an ephemeral loopback port,
- * optionally under a path prefix (GitHub Enterprise Server's /api/v3). Values arrive sealed with
- * crypto_box_seal under the scope's public key; it opens them with its private key and keeps them, so a test
- * can read what a job saved. Tokens carry permissions as fine-grained tokens and App tokens do, and every
- * refusal has GitHub's status and body: 401 for an unknown token, 403 without the permission, 404 for what
- * does not exist or cannot be seen.
+ * A stand-in for GitHub's REST API for Actions secrets and variables (api version 2022-11-28): the public key,
+ * the metadata and the create-or-update of repository and environment secrets, and the variables of the same
+ * scopes (github-variables.ts), on an ephemeral loopback port, optionally under a path prefix (GitHub
+ * Enterprise Server's /api/v3). Values arrive sealed with crypto_box_seal under the scope's public key; it
+ * opens them with its private key and keeps them, so a test can read what a job saved. Tokens carry
+ * permissions as fine-grained tokens and App tokens do, and every refusal has GitHub's status and body: 401
+ * for an unknown token, 403 without the permission, 404 for what does not exist or cannot be seen. Every
+ * answer carries the token's x-ratelimit-* count, and faults (faults.ts, in GitHub's words, and GitHub's
+ * rate limits: github-http.ts) fail requests as GitHub and the networks before it do.
  */
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import sodium from 'libsodium-wrappers'
-import { type Fault, FaultPlan, beforeCommit } from './faults.js'
+import { type Answer, FaultPlan, afterCommit, beforeCommit, waitIfSlow } from './faults.js'
+import {
+  type GitHubFault,
+  GitHubFailure,
+  RateLimits,
+  githubError,
+  githubErrorBody,
+  githubHeaders,
+  isRateLimit
+} from './github-http.js'
+import {
+  type Stored,
+  VARIABLE_ROUTES,
+  type VariableOperation,
+  executeVariable,
+  store
+} from './github-variables.js'
 import { type RecordedRequest, type Route, StandInServer, matchRoute, send } from './http.js'
+
+export {
+  GITHUB_FAULTS,
+  type GitHubFault,
+  type GitHubFaultName,
+  type RateLimitFault
+} from './github-http.js'
+export type { VariableOperation } from './github-variables.js'
 
 /** What a token may do, as GitHub grants it. */
 export interface GitHubTokenGrant {
@@ -21,6 +46,8 @@ export interface GitHubTokenGrant {
   secrets?: 'read' | 'write'
   /** Repository permission Environments (App permission `environments`). */
   environments?: 'read' | 'write'
+  /** Repository permission Variables (App permission `variables`). */
+  variables?: 'read' | 'write'
 }
 
 export type GitHubOperation =
@@ -30,9 +57,7 @@ export type GitHubOperation =
   | 'GetEnvironmentPublicKey'
   | 'GetEnvironmentSecret'
   | 'CreateOrUpdateEnvironmentSecret'
-
-/** What a network or GitHub can do to one request instead of answering it (faults.ts). */
-export type GitHubFault = Fault
+  | VariableOperation
 
 export interface GitHubSecretsOptions {
   /** owner/repo: the one repository it serves. */
@@ -46,29 +71,12 @@ export interface GitHubSecretsOptions {
 
 export type GitHubRequest = RecordedRequest<GitHubOperation>
 
-interface StoredSecret {
-  value: string
-  createdAt: string
-  updatedAt: string
-}
-
 interface Scope {
   keyId: string
   publicKey: Uint8Array
   privateKey: Uint8Array
-  secrets: Map<string, StoredSecret>
-}
-
-/** GitHub's timestamps: UTC, whole seconds. */
-const githubTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`
-
-class GitHubFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-  }
+  secrets: Map<string, Stored>
+  variables: Map<string, Stored>
 }
 
 const REPOSITORY = '/repos/([^/]+)/([^/]+)'
@@ -90,12 +98,14 @@ const ROUTES: Route<GitHubOperation>[] = (<Route<GitHubOperation>[]>[
     operation: 'CreateOrUpdateEnvironmentSecret',
     method: 'PUT',
     pattern: /\/environments\/([^/]+)\/secrets\/([^/]+)$/
-  }
+  },
+  ...VARIABLE_ROUTES
 ]).map(r => ({ ...r, pattern: new RegExp(`^${REPOSITORY}${r.pattern.source}`) }))
 
 export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
   private readonly scopes = new Map<string, Scope>()
-  private readonly faults = new FaultPlan<GitHubOperation>()
+  private readonly faults = new FaultPlan<GitHubOperation, GitHubFault>()
+  private readonly rateLimits = new RateLimits()
 
   private constructor(readonly options: GitHubSecretsOptions) {
     super()
@@ -108,7 +118,8 @@ export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
     for (const scope of [undefined, ...(options.environments ?? [])]) {
       const { publicKey, privateKey } = sodium.crypto_box_keypair()
       const keyId = String(1_000_000 + standIn.scopes.size)
-      standIn.scopes.set(scopeKey(scope), { keyId, publicKey, privateKey, secrets: new Map() })
+      const [secrets, variables] = [new Map<string, Stored>(), new Map<string, Stored>()]
+      standIn.scopes.set(scopeKey(scope), { keyId, publicKey, privateKey, secrets, variables })
     }
     return standIn
   }
@@ -127,18 +138,35 @@ export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
       updatedAt?: number
     }
   ): void {
-    const scope = this.scope(environment)
-    const previous = scope.secrets.get(name.toUpperCase())
-    scope.secrets.set(name.toUpperCase(), {
-      value,
-      createdAt: previous?.createdAt ?? githubTime(updatedAt),
-      updatedAt: githubTime(updatedAt)
-    })
+    store(this.scope(environment).secrets, name, value, updatedAt)
   }
 
   /** The value a secret holds now, opened; undefined if there is none. */
   secretValue(name: string, environment?: string): string | undefined {
     return this.scope(environment).secrets.get(name.toUpperCase())?.value
+  }
+
+  /** Stores a variable as `gh variable set` does; `updatedAt` (ms) stands for a write at another time. */
+  setVariable(
+    name: string,
+    value: string,
+    { environment, updatedAt = Date.now() } = {} as {
+      environment?: string
+      updatedAt?: number
+    }
+  ): void {
+    store(this.scope(environment).variables, name, value, updatedAt)
+  }
+
+  /** The value a variable holds now; undefined if there is none. */
+  variableValue(name: string, environment?: string): string | undefined {
+    return this.variable(name, environment)?.value
+  }
+
+  /** A variable with GitHub's timestamps (as its API gives them); undefined if there is none. */
+  variable(name: string, environment?: string): Stored | undefined {
+    const stored = this.scope(environment).variables.get(name.toUpperCase())
+    return stored && { ...stored }
   }
 
   /** The next requests of `operation` meet these faults, one each, in order. */
@@ -165,29 +193,38 @@ export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
       : undefined
   }
 
-  protected serve(req: IncomingMessage, res: ServerResponse, recorded: GitHubRequest): void {
+  protected async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    recorded: GitHubRequest
+  ): Promise<void> {
     const route = this.route(recorded.method, new URL(recorded.url, 'http://x').pathname)
-    const { body } = recorded
-    if (beforeCommit(this.faults.next(route?.operation), req, res, recorded)) return
+    const token = tokenOf(req.headers.authorization) ?? ''
+    const fault = await waitIfSlow(this.faults.next(route?.operation))
+    if (isRateLimit(fault)) return this.rateLimits.play(res, fault, token)
+    if (beforeCommit(fault, req, res, recorded, githubError)) return
+    let answer: Answer
     try {
       if (!route) throw new GitHubFailure(404, 'Not Found')
-      const grant = this.authenticate(req.headers.authorization)
-      const [status, answer] = this.execute(route, grant, body)
-      send(res, status, answer === undefined ? '' : JSON.stringify(answer), GITHUB_HEADERS())
+      const [status, body] = this.execute(route, this.authenticate(token), recorded.body)
+      const json = body === undefined ? '' : JSON.stringify(body)
+      answer = { status, body: json, headers: this.headers(token) }
     } catch (error) {
       if (!(error instanceof GitHubFailure)) throw error
-      const answer = {
-        message: error.message,
-        documentation_url: 'https://docs.github.com/rest',
-        status: String(error.status)
-      }
-      send(res, error.status, JSON.stringify(answer), GITHUB_HEADERS())
+      const body = githubErrorBody(error.status, error.message)
+      return send(res, error.status, body, this.headers(token))
     }
+    if (afterCommit(fault, answer, req, res, recorded, githubError)) return
+    send(res, answer.status, answer.body, answer.headers)
   }
 
-  private authenticate(header: string | undefined): GitHubTokenGrant {
-    const token = /^(?:token|bearer) (.+)$/i.exec(header ?? '')?.[1]
-    const grant = token === undefined ? undefined : this.options.tokens[token]
+  /** What an answer of GitHub's carries, with `token`'s rate limit counted. */
+  private headers(token: string): Record<string, string> {
+    return { ...githubHeaders(), ...this.rateLimits.count(token) }
+  }
+
+  private authenticate(token: string): GitHubTokenGrant {
+    const grant = Object.hasOwn(this.options.tokens, token) ? this.options.tokens[token] : undefined
     if (!grant) throw new GitHubFailure(401, 'Bad credentials')
     return grant
   }
@@ -197,19 +234,22 @@ export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
     grant: GitHubTokenGrant,
     body: string
   ): [number, unknown] {
+    const { operation } = route
     const [owner = '', repo = '', ...rest] = route.labels
     if (`${owner}/${repo}`.toLowerCase() !== this.options.repository.toLowerCase())
       throw new GitHubFailure(404, 'Not Found')
-    const inEnvironment = route.operation.includes('Environment')
+    const inEnvironment = operation.includes('Environment')
     const environment = inEnvironment ? rest.shift() : undefined
     if (environment !== undefined && !(this.options.environments ?? []).includes(environment))
       throw new GitHubFailure(404, 'Not Found')
-    const writes = route.operation.startsWith('CreateOrUpdate')
-    this.permit(grant, 'secrets', writes)
-    if (inEnvironment) this.permit(grant, 'environments', writes)
+    const writes = !operation.startsWith('Get')
+    const variable = isVariableOperation(operation)
+    permit(grant, variable ? 'variables' : 'secrets', writes)
+    if (inEnvironment) permit(grant, 'environments', writes)
     const scope = this.scope(environment)
+    if (variable) return executeVariable(operation, scope.variables, rest[0], body)
     const name = (rest[0] ?? '').toUpperCase()
-    if (route.operation.endsWith('PublicKey'))
+    if (operation.endsWith('PublicKey'))
       return [
         200,
         {
@@ -223,50 +263,47 @@ export class GitHubSecretsStandIn extends StandInServer<GitHubOperation> {
       return [200, { name, created_at: secret.createdAt, updated_at: secret.updatedAt }]
     }
     const existed = scope.secrets.has(name)
-    this.setSecret(name, this.open(scope, body), { environment })
+    store(scope.secrets, name, open(scope, body))
     return [existed ? 204 : 201, existed ? undefined : {}]
-  }
-
-  /** 403 unless the token has the permission, with GitHub's words for its kind of token. */
-  private permit(
-    grant: GitHubTokenGrant,
-    permission: 'secrets' | 'environments',
-    write: boolean
-  ): void {
-    const level = grant.kind === 'github-token' ? undefined : grant[permission]
-    if (level === 'write' || (level === 'read' && !write)) return
-    const by = grant.kind === 'pat' ? 'personal access token' : 'integration'
-    throw new GitHubFailure(403, `Resource not accessible by ${by}`)
-  }
-
-  /** The PUT body's sealed value, opened with the scope's private key; 422 as GitHub answers a bad one. */
-  private open(scope: Scope, body: string): string {
-    let input: { encrypted_value?: unknown; key_id?: unknown }
-    try {
-      input = JSON.parse(body) as typeof input
-    } catch {
-      throw new GitHubFailure(400, 'Problems parsing JSON')
-    }
-    if (input.key_id !== scope.keyId)
-      throw new GitHubFailure(422, 'Invalid request.\n\nkey_id is not the current key')
-    try {
-      const sealed = sodium.from_base64(
-        String(input.encrypted_value),
-        sodium.base64_variants.ORIGINAL
-      )
-      return sodium.to_string(
-        sodium.crypto_box_seal_open(sealed, scope.publicKey, scope.privateKey)
-      )
-    } catch {
-      throw new GitHubFailure(422, 'Bad request - encrypted_value cannot be decrypted with the key')
-    }
   }
 }
 
 const scopeKey = (environment?: string) => (environment === undefined ? '' : `env:${environment}`)
 
-/** What every answer of GitHub's carries: JSON, and a request id. */
-const GITHUB_HEADERS = () => ({
-  'content-type': 'application/json; charset=utf-8',
-  'x-github-request-id': randomUUID().toUpperCase()
-})
+const tokenOf = (header: string | undefined) => /^(?:token|bearer) (.+)$/i.exec(header ?? '')?.[1]
+
+const isVariableOperation = (operation: GitHubOperation): operation is VariableOperation =>
+  operation.endsWith('Variable')
+
+/** 403 unless the token has the permission, with GitHub's words for its kind of token. */
+function permit(
+  grant: GitHubTokenGrant,
+  permission: 'secrets' | 'environments' | 'variables',
+  write: boolean
+): void {
+  const level = grant.kind === 'github-token' ? undefined : grant[permission]
+  if (level === 'write' || (level === 'read' && !write)) return
+  const by = grant.kind === 'pat' ? 'personal access token' : 'integration'
+  throw new GitHubFailure(403, `Resource not accessible by ${by}`)
+}
+
+/** The PUT body's sealed value, opened with the scope's private key; 422 as GitHub answers a bad one. */
+function open(scope: Scope, body: string): string {
+  let input: { encrypted_value?: unknown; key_id?: unknown }
+  try {
+    input = JSON.parse(body) as typeof input
+  } catch {
+    throw new GitHubFailure(400, 'Problems parsing JSON')
+  }
+  if (input.key_id !== scope.keyId)
+    throw new GitHubFailure(422, 'Invalid request.\n\nkey_id is not the current key')
+  try {
+    const sealed = sodium.from_base64(
+      String(input.encrypted_value),
+      sodium.base64_variants.ORIGINAL
+    )
+    return sodium.to_string(sodium.crypto_box_seal_open(sealed, scope.publicKey, scope.privateKey))
+  } catch {
+    throw new GitHubFailure(422, 'Bad request - encrypted_value cannot be decrypted with the key')
+  }
+}
