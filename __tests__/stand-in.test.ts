@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   CodeCatalystClient,
   GetProjectCommand,
+  GetUserDetailsCommand,
   GetWorkflowCommand,
   GetWorkflowRunCommand,
   ListSpacesCommand,
@@ -14,7 +15,12 @@ import {
   StartWorkflowRunCommand,
   VerifySessionCommand
 } from '@aws-sdk/client-codecatalyst'
-import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
+import {
+  type CodeCatalystStandIn,
+  DEFAULT_USER,
+  type StandInOptions,
+  type StandInUser
+} from '../stand-in/server.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 let standIn: CodeCatalystStandIn
@@ -162,5 +168,115 @@ describe('read-only operations a user would try', () => {
       name: 'UnknownOperationException',
       $metadata: { httpStatusCode: 404 }
     })
+  })
+})
+
+describe('users, per the model: VerifySession and GetUserDetails', () => {
+  const BOB: StandInUser = {
+    userId: 'b0b-0000-1111',
+    userName: 'bob.builder',
+    displayName: 'Bob Builder',
+    email: 'bob@example.com',
+    emailVerified: false
+  }
+
+  it("names the default user as the owner of the options' token and of ssoSession()'s", async () => {
+    const sdk = await serve()
+    await expect(sdk.send(new VerifySessionCommand({}))).resolves.toMatchObject({
+      identity: DEFAULT_USER.userId
+    })
+    const session = new CodeCatalystClient({
+      region: 'us-west-2',
+      endpoint: standIn.url,
+      token: { token: standIn.ssoSession().accessToken },
+      maxAttempts: 1
+    })
+    await expect(session.send(new VerifySessionCommand({}))).resolves.toMatchObject({
+      identity: DEFAULT_USER.userId
+    })
+  })
+
+  it('answers GetUserDetails by id and by userName with the same user', async () => {
+    const sdk = await serve({ users: [DEFAULT_USER, BOB] })
+    const expected = {
+      userId: BOB.userId,
+      userName: BOB.userName,
+      displayName: BOB.displayName,
+      primaryEmail: { email: BOB.email, verified: false },
+      version: expect.any(String)
+    }
+    await expect(sdk.send(new GetUserDetailsCommand({ id: BOB.userId }))).resolves.toMatchObject(
+      expected
+    )
+    await expect(
+      sdk.send(new GetUserDetailsCommand({ userName: BOB.userName }))
+    ).resolves.toMatchObject(expected)
+  })
+
+  it('answers ResourceNotFoundException (404) for a user the space does not have', async () => {
+    const sdk = await serve({ users: [DEFAULT_USER, BOB] })
+    await expect(sdk.send(new GetUserDetailsCommand({ id: 'no-such-user' }))).rejects.toMatchObject(
+      {
+        name: 'ResourceNotFoundException',
+        $metadata: { httpStatusCode: 404 }
+      }
+    )
+    await expect(sdk.send(new GetUserDetailsCommand({ userName: 'nobody' }))).rejects.toMatchObject(
+      { name: 'ResourceNotFoundException' }
+    )
+  })
+
+  it.each([
+    ['a userName of 2 characters', { userName: 'ab' }],
+    ['a userName outside the pattern', { userName: 'bob builder' }],
+    ['an id over 256 characters', { id: 'x'.repeat(257) }],
+    ['neither id nor userName', {}]
+  ])('answers ValidationException (400) for %s', async (_, input) => {
+    const sdk = await serve()
+    await expect(sdk.send(new GetUserDetailsCommand(input))).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 }
+    })
+  })
+
+  it('answers AccessDeniedException (403) naming GetUserDetails to a user who has not onboarded, whom VerifySession still names', async () => {
+    const sdk = await serve({ users: [{ ...BOB, onboarded: false }] })
+    await expect(sdk.send(new VerifySessionCommand({}))).resolves.toMatchObject({
+      identity: BOB.userId
+    })
+    const error = await sdk
+      .send(new GetUserDetailsCommand({ id: BOB.userId }))
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 }
+    })
+    // The AWS Toolkit tells this case by the operation's name in the message.
+    expect((error as Error).message).toContain('GetUserDetails')
+  })
+
+  it.each([
+    ['VerifySession', () => new VerifySessionCommand({})],
+    ['GetUserDetails', () => new GetUserDetailsCommand({ id: DEFAULT_USER.userId })]
+  ])('needs a valid bearer token for %s, as every operation', async (_, command) => {
+    await serve()
+    const stranger = new CodeCatalystClient({
+      region: 'us-west-2',
+      endpoint: standIn.url,
+      token: { token: 'not-a-token-of-this-space' },
+      maxAttempts: 1
+    })
+    await expect(stranger.send(command())).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 }
+    })
+    const expired = standIn.ssoSession({ accessTokenValidForSeconds: -60 }).accessToken
+    const late = new CodeCatalystClient({
+      region: 'us-west-2',
+      endpoint: standIn.url,
+      token: { token: expired },
+      maxAttempts: 1
+    })
+    await expect(late.send(command())).rejects.toMatchObject({ $metadata: { httpStatusCode: 401 } })
   })
 })

@@ -1,6 +1,7 @@
 /**
  * The CodeCatalyst operations this action uses, and the read-only ones a user would try, per the service model
- * (codecatalyst/2022-09-28, restJson1): a space's projects, workflows and runs, whose statuses advance by time.
+ * (codecatalyst/2022-09-28, restJson1): a space's projects, workflows and runs, whose statuses advance by time;
+ * and its users, who a token belongs to (codecatalyst-users.ts).
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -10,6 +11,7 @@ import {
   isValidClientToken,
   isValidName
 } from '../src/model.js'
+import { CodeCatalystUsers, type StandInUser } from './codecatalyst-users.js'
 import { ApiFailure, type Route, parseJsonBody } from './http.js'
 
 export type CodeCatalystOperation =
@@ -20,6 +22,7 @@ export type CodeCatalystOperation =
   | 'ListWorkflowRuns'
   | 'GetProject'
   | 'VerifySession'
+  | 'GetUserDetails'
 
 export interface StandInWorkflow {
   id: string
@@ -65,23 +68,35 @@ export interface CodeCatalystSpace {
   pageSize?: number
   /** How long each run status lasts unless a workflow says otherwise (default 1000 ms). */
   statusMs?: number
+  /** The users of the space (default [DEFAULT_USER]); the first is the one today's tokens belong to. */
+  users?: StandInUser[]
 }
 
 export class CodeCatalystService {
   readonly runs = new Map<string, StandInRun>()
+  readonly users: CodeCatalystUsers
   private readonly byClientToken = new Map<string, StandInRun>()
 
-  constructor(private readonly options: CodeCatalystSpace) {}
+  constructor(private readonly options: CodeCatalystSpace) {
+    this.users = new CodeCatalystUsers(options.users)
+  }
 
-  /** Runs one operation on the space's state; its errors are ApiFailures, as the model lists them. */
+  /**
+   * Runs one operation on the space's state for the user `caller` names (the default user when not given); its
+   * errors are ApiFailures, as the model lists them.
+   */
   execute(
     route: { operation: CodeCatalystOperation; labels: string[] },
     method: string,
     query: URLSearchParams,
     body: string,
-    contentType?: string
+    contentType?: string,
+    caller?: string
   ): unknown {
-    if (route.operation === 'VerifySession') return { identity: 'stand-in-user' }
+    if (route.operation === 'VerifySession')
+      return this.users.verifySession(this.users.caller(caller))
+    if (route.operation === 'GetUserDetails')
+      return this.users.getUserDetails(this.users.caller(caller), query)
     const [space = '', project = '', id = ''] = route.labels
     checkLabel(route.operation, 'spaceName', space)
     checkLabel(route.operation, route.operation === 'GetProject' ? 'name' : 'projectName', project)
@@ -295,7 +310,8 @@ export const CODECATALYST_ROUTES: Route<CodeCatalystOperation>[] = [
     pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)\/workflowRuns$/
   },
   { operation: 'GetProject', method: 'GET', pattern: /^\/v1\/spaces\/([^/]+)\/projects\/([^/]+)$/ },
-  { operation: 'VerifySession', method: 'GET', pattern: /^\/session$/ }
+  { operation: 'VerifySession', method: 'GET', pattern: /^\/session$/ },
+  { operation: 'GetUserDetails', method: 'GET', pattern: /^\/userDetails$/ }
 ]
 
 /** The model's length rules for the name labels, which differ per operation: [min, max]. */

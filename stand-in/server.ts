@@ -1,7 +1,9 @@
 /**
  * The CodeCatalyst stand-in that the tests, `npm start` and the bench start: CodeCatalyst (codecatalyst.ts) and
- * SSO OIDC's CreateToken (sso-oidc.ts) on one loopback port, with faults injected per operation (faults.ts).
- * CodeCatalyst accepts the options' bearer token and the access tokens SSO OIDC issued, until they expire.
+ * SSO OIDC (sso-oidc.ts: RegisterClient, StartDeviceAuthorization, CreateToken) on one loopback port, with faults
+ * injected per operation (faults.ts). CodeCatalyst accepts the options' bearer token and the access tokens SSO
+ * OIDC issued, until they expire, each as the user it belongs to; a test plays the person at the browser who
+ * approves or declines a device code (approve, deny, pendingAuthorizations).
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -11,7 +13,7 @@ import {
   CodeCatalystService,
   type CodeCatalystSpace
 } from './codecatalyst.js'
-import { type Fault, FaultPlan, afterCommit, beforeCommit } from './faults.js'
+import { type Fault, FaultPlan, afterCommit, beforeCommit, waitIfSlow } from './faults.js'
 import {
   ApiFailure,
   type Listen,
@@ -23,14 +25,30 @@ import {
   sendError
 } from './http.js'
 import { type GitHubSecretsOptions, GitHubSecretsStandIn } from './github-secrets.js'
-import { SsoOidcStandIn, type StandInSso } from './sso-oidc.js'
+import {
+  type PendingAuthorization,
+  SSO_OIDC_ROUTES,
+  type SsoOidcOperation,
+  SsoOidcStandIn,
+  type StandInSso
+} from './sso-oidc.js'
+import type { StandInUser } from './codecatalyst-users.js'
 
 export { DEFAULT_RUN_STATUSES, type StandInWorkflow } from './codecatalyst.js'
 export { FAULTS, type Fault, type FaultName } from './faults.js'
 export type { RecordedRequest } from './http.js'
-export { DEFAULT_SSO, type SsoCacheFile, type StandInSso } from './sso-oidc.js'
+export {
+  DEFAULT_SSO,
+  DEVICE_CODE_GRANT,
+  type PendingAuthorization,
+  type Registration,
+  type SsoCacheFile,
+  SsoOidcStandIn,
+  type StandInSso
+} from './sso-oidc.js'
+export { DEFAULT_USER, type StandInUser } from './codecatalyst-users.js'
 
-export type Operation = CodeCatalystOperation | 'CreateToken'
+export type Operation = CodeCatalystOperation | SsoOidcOperation
 
 export interface StandInOptions extends CodeCatalystSpace {
   /** A bearer token the stand-in always accepts, besides the access tokens its SSO side issues. */
@@ -41,10 +59,10 @@ export interface StandInOptions extends CodeCatalystSpace {
   keepAliveTimeoutMs?: number
 }
 
-const ROUTES: Route<Operation>[] = [
-  ...CODECATALYST_ROUTES,
-  { operation: 'CreateToken', method: 'POST', pattern: /^\/token$/ }
-]
+const ROUTES: Route<Operation>[] = [...CODECATALYST_ROUTES, ...SSO_OIDC_ROUTES]
+
+const isSsoOidc = (operation: Operation): operation is SsoOidcOperation =>
+  SSO_OIDC_ROUTES.some(route => route.operation === operation)
 
 export class CodeCatalystStandIn extends StandInServer<Operation> {
   readonly codecatalyst: CodeCatalystService
@@ -57,7 +75,9 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
     super()
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs
     this.codecatalyst = new CodeCatalystService(options)
-    this.oidc = new SsoOidcStandIn(options.sso)
+    this.oidc = new SsoOidcStandIn(options.sso, this.codecatalyst.users.defaultUser.userName)
+    const auto = options.sso?.autoApprove?.userName
+    if (auto !== undefined) this.userNamed(auto)
   }
 
   /** The runs started, by id. */
@@ -79,6 +99,32 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
     return this.oidc.ssoSession(options)
   }
 
+  /** The users of the space; the first is the default user, whom today's tokens belong to. */
+  get users(): readonly StandInUser[] {
+    return this.codecatalyst.users.all
+  }
+
+  /**
+   * A person approves the device code `userCode` in their browser, signed in as the user `userName` (the
+   * default user when not given): the next poll of its device code gets the tokens, which are that user's.
+   */
+  approve(userCode: string, userName?: string): void {
+    this.oidc.approve(
+      userCode,
+      userName === undefined ? undefined : this.userNamed(userName).userName
+    )
+  }
+
+  /** A person declines the device code `userCode` in their browser: its polls get AccessDeniedException. */
+  deny(userCode: string): void {
+    this.oidc.deny(userCode)
+  }
+
+  /** The device codes still waiting for a person (e.g. to find the user code a login printed). */
+  pendingAuthorizations(): PendingAuthorization[] {
+    return this.oidc.pendingAuthorizations()
+  }
+
   /** The next requests of `operation` meet these faults, one each, in order. */
   failNext(operation: Operation, ...faults: Fault[]): this {
     this.faults.add(operation, faults)
@@ -89,10 +135,14 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
     return matchRoute(ROUTES, method, path)?.operation
   }
 
-  protected serve(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
+  protected async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    recorded: RecordedRequest
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in')
     const route = matchRoute(ROUTES, req.method ?? '', url.pathname)
-    const fault = this.faults.next(route?.operation)
+    const fault = await waitIfSlow(this.faults.next(route?.operation))
     if (beforeCommit(fault, req, res, recorded)) return
     const contentType = req.headers['content-type']
     let result: unknown
@@ -103,17 +153,18 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
           'UnknownOperationException',
           `No route for ${req.method} ${url.pathname}`
         )
-      if (route.operation === 'CreateToken')
-        result = this.oidc.createToken(recorded.body, contentType)
+      if (isSsoOidc(route.operation))
+        result = this.oidc.execute(route.operation, recorded.body, contentType, originOf(req))
       else {
-        this.authorize(req)
+        const caller = this.authorize(req)
         const operation = { operation: route.operation, labels: route.labels }
         result = this.codecatalyst.execute(
           operation,
           recorded.method,
           url.searchParams,
           recorded.body,
-          contentType
+          contentType,
+          caller
         )
       }
     } catch (error) {
@@ -125,11 +176,15 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
     send(res, 200, json, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() })
   }
 
-  /** The options' token, or an access token SSO OIDC issued that has not expired. */
-  private authorize(req: IncomingMessage): void {
+  /**
+   * The options' token, or an access token SSO OIDC issued that has not expired; returns the userName of the
+   * user it belongs to (undefined: the default user's).
+   */
+  private authorize(req: IncomingMessage): string | undefined {
     const header = req.headers.authorization
     if (!header) throw new ApiFailure(401, 'UnauthorizedException', 'Missing bearer token')
-    const state = this.oidc.accessTokenState(header.replace(/^Bearer /, ''))
+    const token = header.replace(/^Bearer /, '')
+    const state = this.oidc.accessTokenState(token)
     if (state === 'expired') {
       this.expiredTokenRejections++
       throw this.sso.expiredTokenStatus === 401
@@ -142,7 +197,21 @@ export class CodeCatalystStandIn extends StandInServer<Operation> {
         'AccessDeniedException',
         'The bearer token is not valid for this space'
       )
+    return this.oidc.accessTokenUser(token)
   }
+
+  /** The user of the space named `userName`, or an Error (a test naming a user the options do not have). */
+  private userNamed(userName: string): StandInUser {
+    const user = this.codecatalyst.users.byUserName(userName)
+    if (!user) throw new Error(`The stand-in has no user named ${userName}`)
+    return user
+  }
+}
+
+/** Where a request reached the stand-in, e.g. http://127.0.0.1:39631 (RegisterClient's endpoints name it). */
+function originOf(req: IncomingMessage): string {
+  const scheme = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'
+  return `${scheme}://${req.headers.host ?? '127.0.0.1'}`
 }
 
 /** Every service the action talks to, each on its own loopback port, and the environment that points at them. */
