@@ -1,18 +1,25 @@
 /**
  * The SSO session's life across jobs, end to end on dist/index.js: each job is handed what the secret holds
  * when it starts (as the runner fixes a job's secrets), renews through the stand-in's single-use refresh
- * tokens, and writes the renewed session back through the GitHub secrets stand-in.
+ * tokens, and writes the renewed session and its marker back through the GitHub secrets stand-in.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { demoOptions } from '../stand-in/demo.js'
 import type { Listen } from '../stand-in/http.js'
-import type { GitHubSecretsOptions, GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
+import type {
+  GitHubFault,
+  GitHubOperation,
+  GitHubSecretsOptions,
+  GitHubSecretsStandIn
+} from '../stand-in/github-secrets.js'
 import {
   type CodeCatalystStandIn,
+  type Fault,
   type StandInOptions,
   type StandIns,
   startStandIns
@@ -30,13 +37,20 @@ import { signalWhen } from './helpers/signal.js'
 import { DEMO } from './helpers/stand-in.js'
 
 const SECRET = 'CODECATALYST_SSO_SESSION'
+const MARKER = `${SECRET}_MARKER`
 const REPOSITORY = 'octo-org/app'
 /** Tokens the GitHub stand-in knows. */
 const TOKENS: GitHubSecretsOptions['tokens'] = {
-  github_pat_writer: { kind: 'pat', secrets: 'write' },
-  github_pat_reader: { kind: 'pat', secrets: 'read' },
-  github_pat_env_writer: { kind: 'pat', secrets: 'write', environments: 'write' },
-  ghs_app_writer: { kind: 'app', secrets: 'write' },
+  github_pat_writer: { kind: 'pat', secrets: 'write', variables: 'write' },
+  github_pat_reader: { kind: 'pat', secrets: 'read', variables: 'read' },
+  github_pat_no_variables: { kind: 'pat', secrets: 'write' },
+  github_pat_env_writer: {
+    kind: 'pat',
+    secrets: 'write',
+    variables: 'write',
+    environments: 'write'
+  },
+  ghs_app_writer: { kind: 'app', secrets: 'write', variables: 'write' },
   ghs_job_github_token: { kind: 'github-token' }
 }
 
@@ -52,6 +66,7 @@ async function serve(
     statusMs?: number
     github?: Partial<GitHubSecretsOptions>
     listen?: Listen
+    accessTokenValidForSeconds?: number
   } = {}
 ) {
   standIns = await startStandIns(
@@ -60,23 +75,23 @@ async function serve(
     { github: options.listen }
   )
   ;({ codecatalyst, github } = standIns)
-  const stored = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: -60 }))
+  const validFor = options.accessTokenValidForSeconds ?? -60
+  const stored = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: validFor }))
   github.setSecret(SECRET, stored, { updatedAt: Date.now() - 3_600_000 })
   github.setSecret(SECRET, stored, { environment: 'production', updatedAt: Date.now() - 3_600_000 })
   return stored
 }
 
 let runs = 0
+type JobOptions = {
+  session?: string
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  onSpawn?: Parameters<typeof runAction>[0]['onSpawn']
+  bundle?: string
+}
 /** One job: dist/index.js with `session` (by default, what the secret holds now) and write-back to SECRET. */
-function job(
-  options: {
-    session?: string
-    inputs?: Record<string, string>
-    env?: Record<string, string>
-    onSpawn?: Parameters<typeof runAction>[0]['onSpawn']
-    bundle?: string
-  } = {}
-): Promise<ActionResult> {
+function job(options: JobOptions = {}): Promise<ActionResult> {
   const environment = options.inputs?.['sso-session-secret-environment']
   return runAction({
     inputs: {
@@ -103,7 +118,17 @@ function job(
 type CacheFile = Record<string, string>
 const saved = (environment?: string): CacheFile =>
   JSON.parse(github.secretValue(SECRET, environment) ?? '{}') as CacheFile
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+const marker = (environment?: string) =>
+  JSON.parse(github.variableValue(MARKER, environment) ?? 'null') as {
+    current: string
+    replaced: string[]
+  } | null
 const puts = () => github.requests.filter(r => r.method === 'PUT')
+const presented = () =>
+  codecatalyst
+    .requestsFor('CreateToken')
+    .map(r => (JSON.parse(r.body) as CacheFile).refreshToken ?? '')
 const codeCatalystRequests = () => codecatalyst.requests.filter(r => r.operation !== 'CreateToken')
 /** Every secret a job could leak: the GitHub tokens, the client secret, every refresh and access token. */
 const allSecrets = () =>
@@ -111,69 +136,82 @@ const allSecrets = () =>
     ...Object.keys(TOKENS),
     'github_pat_revoked',
     codecatalyst.sso.clientSecret,
-    ...codecatalyst
-      .requestsFor('CreateToken')
-      .map(r => (JSON.parse(r.body) as CacheFile).refreshToken ?? ''),
+    ...presented(),
     ...[...codecatalyst.accessTokens.keys()],
     saved().refreshToken ?? ''
   ].filter(Boolean)
 
-describe('write-back across jobs', () => {
-  it('keeps the session alive over three jobs in a row, each starting from what the secret holds', async () => {
-    // Tokens of 10 minutes: every job finds less than 15 minutes left and renews.
-    await serve({ sso: { accessTokenLifetimeSeconds: 600 } })
-    const presented: string[] = []
-    for (let n = 1; n <= 3; n++) {
-      const before = saved()
-      const result = await job()
+/**
+ * The session is kept: the secret holds a refresh token SSO OIDC still accepts, the marker names it, and every
+ * refresh token that was presented (but the first `unmarked`, whose marker was never written) is in the
+ * marker's replaced list.
+ */
+function expectSessionKept(unmarked = 0): void {
+  const { refreshToken = '' } = saved()
+  expect(codecatalyst.oidc.acceptsRefreshToken(refreshToken)).toBe(true)
+  expect(marker()?.current).toBe(sha256(refreshToken))
+  for (const token of new Set(presented().slice(unmarked)))
+    if (token !== refreshToken) expect(marker()?.replaced).toContain(sha256(token))
+}
+
+/**
+ * Job 1 as `first` says (a fault planned before it), then jobs 2 and 3 from what the secret holds: every job
+ * renews (10-minute tokens), presents the refresh token the secret held when it started, and succeeds.
+ */
+async function threeJobs(first: JobOptions = {}, unmarked = 0): Promise<ActionResult[]> {
+  const results: ActionResult[] = []
+  for (let n = 1; n <= 3; n++) {
+    const before = saved().refreshToken
+    const result = await job(n === 1 ? first : {})
+    results.push(result)
+    expect(presented().at(-1)).toBe(before)
+    if (n > 1) {
       expect({ n, code: result.code, error: errorAnnotation(result.stdout) }).toEqual({
         n,
         code: 0,
         error: undefined
       })
-      expect(result.stdout).toContain(
-        'Saved the renewed SSO session to the secret CODECATALYST_SSO_SESSION of octo-org/app.'
-      )
-      expectNoSecretLeak(result, allSecrets())
-      const after = saved()
-      presented.push(
-        (JSON.parse(codecatalyst.requestsFor('CreateToken').at(-1)!.body) as CacheFile)
-          .refreshToken!
-      )
-      // Each job presents the refresh token the secret held, and leaves the rotated one behind.
-      expect(presented.at(-1)).toBe(before.refreshToken)
-      expect(after.refreshToken).not.toBe(before.refreshToken)
-      // The CLI's cache file, with the new access token and its end; the rest unchanged.
-      expect(Object.keys(after)).toEqual([
-        'startUrl',
-        'region',
-        'accessToken',
-        'expiresAt',
-        'clientId',
-        'clientSecret',
-        'registrationExpiresAt',
-        'refreshToken',
-        'githubSecretSavedAt'
-      ])
-      expect(after).toMatchObject({
-        startUrl: before.startUrl,
-        region: before.region,
-        clientId: before.clientId,
-        clientSecret: before.clientSecret,
-        registrationExpiresAt: before.registrationExpiresAt
-      })
-      expect(after.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
-      expect(Math.abs(Date.parse(after.expiresAt!) - (Date.now() + 600_000))).toBeLessThan(10_000)
-      expect(after.githubSecretSavedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
-      expect(codecatalyst.accessTokens.has(after.accessToken!)).toBe(true)
-      // The new token was saved before CodeCatalyst saw it.
-      const startedWith = codecatalyst.requestsFor('StartWorkflowRun').at(-1)!.headers.authorization
-      expect(startedWith).toBe(`Bearer ${after.accessToken}`)
+      expect(result.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'true' })
     }
-    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(3)
-    expect(new Set(presented).size).toBe(3)
+    expectNoSecretLeak(result, allSecrets())
+    // What the user sees first: that jobs 2 and 3 succeed; then what the stand-ins hold.
+    if (n > 1) expectSessionKept(unmarked)
+  }
+  return results
+}
+
+const TEN_MINUTES = { accessTokenLifetimeSeconds: 600 }
+
+describe('write-back across jobs', () => {
+  it('keeps the session alive over three jobs in a row, each starting from what the secret holds', async () => {
+    await serve({ sso: TEN_MINUTES })
+    const [first] = await threeJobs()
+    expectSuccess(first!)
+    expect(first!.stdout).toContain(
+      'Saved the renewed SSO session to the secret CODECATALYST_SSO_SESSION of octo-org/app.'
+    )
+    const after = saved()
+    // The CLI's cache file, with the new access token and its end; the rest unchanged.
+    expect(Object.keys(after)).toEqual([
+      'startUrl',
+      'region',
+      'accessToken',
+      'expiresAt',
+      'clientId',
+      'clientSecret',
+      'registrationExpiresAt',
+      'refreshToken'
+    ])
+    expect(after.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(Math.abs(Date.parse(after.expiresAt!) - (Date.now() + 600_000))).toBeLessThan(10_000)
+    // The new token was saved before CodeCatalyst saw it.
+    const startedWith = codecatalyst.requestsFor('StartWorkflowRun').at(-1)!.headers.authorization
+    expect(startedWith).toBe(`Bearer ${after.accessToken}`)
+    expect(new Set(presented()).size).toBe(3)
     expect(puts()).toHaveLength(3)
     expect(codecatalyst.runs.size).toBe(3)
+    // The marker holds hashes, never a token.
+    expect(github.variableValue(MARKER)).not.toContain('aor-')
   })
 
   it('without write-back, warns on each renewal, and the next job fails saying why and what to set', async () => {
@@ -182,22 +220,23 @@ describe('write-back across jobs', () => {
     const first = await job({ inputs })
     expectSuccess(first)
     expect(first.stdout).toContain(
-      "::warning title=CodeCatalyst SSO session not saved::SSO OIDC replaced the session's refresh token, and the one stored in the secret is probably spent"
+      "::warning title=CodeCatalyst SSO session not saved::SSO OIDC replaced the session's refresh token"
     )
-    expect(first.stdout).toContain("unless 'sso-session-secret' and 'github-token' are set")
+    expect(first.outputs['session-renewed']).toBe('true')
+    expect(first.outputs['session-saved']).toBeUndefined()
     const second = await job({ inputs })
     expect(second.code).toBe(1)
     expect(errorAnnotation(second.stdout)).toMatch(
-      /^CreateToken failed: InvalidGrantException \(HTTP 400\).*SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'/s
+      /^CreateToken failed: InvalidGrantException \(HTTP 400\).*accepts each refresh token once.*set 'sso-session-secret' and 'github-token'/s
     )
     expect(github.requests).toHaveLength(0)
   })
 
   it('makes no GitHub request at all while the cached access token is good', async () => {
-    await serve()
-    const session = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: 3600 }))
-    const result = await job({ session })
+    await serve({ accessTokenValidForSeconds: 3600 })
+    const result = await job()
     expectSuccess(result)
+    expect(result.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'true' })
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
   })
@@ -205,11 +244,11 @@ describe('write-back across jobs', () => {
   it('loads no on-demand chunk when there is nothing to renew: the bundle alone runs the step', async () => {
     await serve()
     // The main bundle holds none of what loads on demand (its string literals survive minification):
-    // libsodium's sealing and octokit's secrets routes, SSO OIDC's grant, the tunnel's CONNECT.
+    // libsodium's sealing and GitHub's secrets routes, SSO OIDC's grant, the tunnel's CONNECT.
     const main = readFileSync(DIST, 'utf8')
     for (const marker of [
       'crypto_box_seal',
-      '/actions/secrets/public-key',
+      '/secrets/public-key',
       '"refresh_token"',
       'did not answer CONNECT'
     ])
@@ -234,18 +273,200 @@ describe('write-back across jobs', () => {
   it('saves every renewal of a long wait, and leaves the live refresh token in the secret', async () => {
     // 4-second tokens over a run of about 9 s: a renewal every 3 s or so.
     await serve({ sso: { accessTokenLifetimeSeconds: 4 }, statusMs: 2000 })
-    const result = await job({
-      inputs: { wait: 'true', 'poll-interval-seconds': '1' }
-    })
+    const result = await job({ inputs: { wait: 'true', 'poll-interval-seconds': '1' } })
     expectSuccess(result)
     const renewals = codecatalyst.requestsFor('CreateToken').length
     expect(renewals).toBeGreaterThanOrEqual(3)
     expect(puts()).toHaveLength(renewals)
     expect(codecatalyst.expiredTokenRejections).toBe(0)
-    // The secret's refresh token is the one SSO OIDC accepts now: the next job renews with it.
+    expectSessionKept()
+    // The job's own later renewals present what it saved itself, whatever its save's timing.
+    expectSuccess(await job())
+  }, 60_000)
+})
+
+describe('GitHub at its worst: nothing spent is lost, and the next job needs no login', () => {
+  it('a first save answered 503 with a Retry-After longer than any clock slack', async () => {
+    await serve({ sso: TEN_MINUTES })
+    const unavailable = {
+      status: 503,
+      headers: { 'retry-after': '7', 'content-type': 'application/json' },
+      body: '{"message":"Service Unavailable"}'
+    }
+    github.failNext('CreateOrUpdateRepoSecret', unavailable)
+    const [first] = await threeJobs()
+    expectSuccess(first!)
+    expect(first!.stdout).toMatch(/CreateOrUpdateRepoSecret: HTTP 503.*retrying in 7\.0 s/)
+  }, 60_000)
+
+  it('a save GitHub applied and answered too late: timed out, retried, and kept', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateOrUpdateRepoSecret', { delayMs: 2500, commit: true })
+    const [first] = await threeJobs({ inputs: { 'request-timeout-seconds': '1' } })
+    expectSuccess(first!)
+    expect(first!.stdout).toMatch(
+      /CreateOrUpdateRepoSecret: no complete response within 1 s.*retrying/
+    )
+    expect(github.requestsFor('CreateOrUpdateRepoSecret').length).toBeGreaterThanOrEqual(4)
+  }, 60_000)
+
+  it('a secondary rate limit on the key read is waited out, not taken for a permission problem', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('GetRepoPublicKey', 'secondary-rate-limit')
+    const [first] = await threeJobs()
+    expectSuccess(first!)
+    expect(first!.stdout).toMatch(
+      /GetRepoPublicKey: HTTP 403: You have exceeded a secondary rate limit.*retrying in 1\.0 s/
+    )
+  }, 60_000)
+
+  it('a primary rate limit before a renewal that resets soon is waited out; one that lasts says so and spends nothing', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('GetRepoVariable', { rateLimit: 'primary', resetInSeconds: 3600 })
+    const limited = await job()
+    expect(limited.code).toBe(1)
+    const error = errorAnnotation(limited.stdout) ?? ''
+    expect(error).toMatch(/^GetRepoVariable failed: HTTP 403: API rate limit exceeded/)
+    expect(error).toContain("GitHub is rate limiting 'github-token'")
+    expect(error).toContain('Nothing was renewed, so the SSO session in the secret is untouched')
+    expect(error).not.toMatch(/may not read|permission/)
+    expect(limited.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'true' })
+    expect(codecatalyst.requests).toHaveLength(0)
+    github.failNext('GetRepoPublicKey', 'rate-limited')
+    const [first] = await threeJobs()
+    expectSuccess(first!)
+  }, 60_000)
+
+  it('a save that needs a retry right at the wait deadline is finished, then the step ends as the deadline says', async () => {
+    // 8-second tokens: the second renewal falls at the wait's last status check, 1 s before its deadline.
+    await serve({ sso: { accessTokenLifetimeSeconds: 8 }, statusMs: 20_000 })
+    const unavailable = {
+      status: 503,
+      headers: { 'retry-after': '3' },
+      body: '{"message":"Service Unavailable"}'
+    }
+    github.failNext('CreateOrUpdateRepoSecret', 'none', unavailable)
+    const inputs = { wait: 'true', 'wait-timeout-seconds': '7', 'poll-interval-seconds': '1' }
+    const started = Date.now()
+    const result = await job({ inputs })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(/^Timed out after 7s \(wait-timeout-seconds\)/)
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(2)
+    expect(puts()).toHaveLength(3)
+    // The retry went out 3 s after the 503, past the deadline: the deadline did not drop it.
+    const [, failed, retried] = puts()
+    expect(retried!.at - failed!.at).toBeGreaterThanOrEqual(2900)
+    expect(retried!.at - started).toBeGreaterThan(7000)
+    expect((Date.now() - started) / 1000).toBeLessThan(14)
+    expect(result.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'true' })
+    expectSessionKept()
+    expectSuccess(await job())
+    expectSuccess(await job())
+    expectSessionKept()
+  }, 60_000)
+
+  it('an early renewal during a wait that meets GitHub 503s warns once, and the wait goes on', async () => {
+    // The stored access token has 14 minutes left: renewed early, and still good for the whole wait.
+    await serve({ accessTokenValidForSeconds: 14 * 60 })
+    github.failNext('GetRepoPublicKey', '503', '503')
+    const result = await job({
+      inputs: { wait: 'true', 'poll-interval-seconds': '1', 'max-attempts': '2' }
+    })
+    expectSuccess(result)
+    expect(result.outputs).toMatchObject({
+      status: 'SUCCEEDED',
+      'session-renewed': 'false',
+      'session-saved': 'true'
+    })
+    const warnings = result.stdout.split('\n').filter(l => l.startsWith('::warning'))
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^::warning title=CodeCatalyst SSO session not renewed ahead of time::Could not renew the SSO session ahead of time: GetRepoPublicKey failed \(gave up after 2 attempts\): HTTP 503.*GitHub is unavailable.*The step goes on with the current access token/
+      )
+    ])
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(0)
+    expectSuccess(await job())
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
+    expectSessionKept()
+  }, 60_000)
+
+  it.each<[string, GitHubOperation, Fault]>([
+    ['CreateToken in flight', 'GetRepoPublicKey', 'none'],
+    ['the save in flight', 'CreateOrUpdateRepoSecret', { delayMs: 800 }]
+  ])(
+    'SIGTERM with %s: the renewal is finished and saved before the step stops',
+    async (_, operation, fault) => {
+      await serve({ sso: TEN_MINUTES })
+      const slowCreateToken = operation === 'GetRepoPublicKey'
+      if (slowCreateToken) codecatalyst.failNext('CreateToken', { delayMs: 800, commit: true })
+      else github.failNext(operation, fault)
+      const inFlight = () =>
+        slowCreateToken ? codecatalyst.requestsFor('CreateToken').length > 0 : puts().length > 0
+      const cancel = signalWhen(inFlight)
+      const [first] = await threeJobs({ onSpawn: cancel.onSpawn })
+      expect(cancel.signalledAt()).toBeGreaterThan(0)
+      expect(first!.code).toBe(1)
+      expect(first!.stdout).toContain('finishing the renewal and its save before stopping')
+      expect(errorAnnotation(first!.stdout)).toMatch(/^The job was cancelled before \w+ was sent/)
+      expect(first!.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'true' })
+      expect(codecatalyst.runs.size).toBe(2)
+    },
+    60_000
+  )
+
+  it('SIGINT with a slow save: the save gets the 6.5 s the runner leaves before its SIGTERM', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateOrUpdateRepoSecret', { delayMs: 4000 })
+    const cancel = signalWhen(() => puts().length > 0, 'SIGINT')
+    const [first] = await threeJobs({ onSpawn: cancel.onSpawn })
+    expect(first!.code).toBe(1)
+    expect(first!.outputs['session-saved']).toBe('true')
+    expect((Date.now() - cancel.signalledAt()) / 1000).toBeGreaterThan(3)
+  }, 60_000)
+
+  it('SIGTERM with a save that never lands: the step ends within the runner grace, saying the session was not saved', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateOrUpdateRepoSecret', 'hang')
+    const cancel = signalWhen(() => puts().length > 0)
+    const result = await job({ onSpawn: cancel.onSpawn })
+    expect((Date.now() - cancel.signalledAt()) / 1000).toBeLessThan(2.5)
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'false' })
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /The renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: cancelled while in flight\n.*Nothing else needs fixing: the job was cancelled, and the renewal did not finish in the time the runner leaves after a cancel\.$/s
+    )
+  }, 30_000)
+})
+
+describe('no single failed write makes a live secret look replaced', () => {
+  it('the marker written but not the secret: the step says so, and the next job spends nothing and says the last save was lost', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateOrUpdateRepoSecret', ...Array<GitHubFault>(3).fill('503'))
+    const first = await job({ inputs: { 'max-attempts': '3' } })
+    expect(first.code).toBe(1)
+    expect(first.outputs['session-saved']).toBe('false')
+    expect(errorAnnotation(first.stdout)).toMatch(
+      /^The renewed SSO session could not be saved.*gave up after 3 attempts.*Nothing else needs fixing: GitHub was unavailable \(or rate limiting\) for longer than the renewal could wait/s
+    )
     const next = await job()
-    expectSuccess(next)
-    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(renewals + 1)
+    expect(next.code).toBe(1)
+    expect(errorAnnotation(next.stdout)).toMatch(
+      /^The last renewal of the SSO session was not saved: the marker CODECATALYST_SSO_SESSION_MARKER of octo-org\/app lists this copy's refresh token as replaced, but the secret .* was not written after the marker.*log in again/s
+    )
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
+  }, 60_000)
+
+  it('the secret written but not the marker: the step warns, and the next job presents the saved session', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateRepoVariable', ...Array<GitHubFault>(3).fill('503'))
+    const first = await job({ inputs: { 'max-attempts': '3' } })
+    expectSuccess(first)
+    expect(first.stdout).toMatch(
+      /::warning title=CodeCatalyst SSO session marker not updated::Saved the renewed SSO session to the secret CODECATALYST_SSO_SESSION of octo-org\/app, but could not update its marker/
+    )
+    expect(marker()).toBeNull()
+    // The marker never learned of the refresh token the first job presented: the next renewals write it anew.
+    await threeJobs({}, 1)
   }, 60_000)
 })
 
@@ -254,12 +475,17 @@ describe('nothing is spent before it can be saved', () => {
     [
       'a token GitHub does not know (401)',
       { 'github-token': 'github_pat_revoked' },
-      /GitHub did not accept 'github-token': it has expired or was revoked\. Create a new one, a fine-grained personal access token with the repository permission Secrets: Read and write/
+      /GitHub did not accept 'github-token': it has expired or was revoked\. Create a new one, a fine-grained personal access token with the repository permissions Secrets: Read and write and Variables: Read and write/
     ],
     [
       "the job's GITHUB_TOKEN (403)",
       { 'github-token': 'ghs_job_github_token' },
-      /HTTP 403: Resource not accessible by integration.*'github-token' may not read or write the secret CODECATALYST_SSO_SESSION of octo-org\/app: it must be a fine-grained personal access token with the repository permission Secrets: Read and write.*The job's GITHUB_TOKEN can never write secrets/s
+      /HTTP 403: Resource not accessible by integration.*'github-token' may not read or write the secret CODECATALYST_SSO_SESSION of octo-org\/app: it must be a fine-grained personal access token.*The job's GITHUB_TOKEN can never write secrets/s
+    ],
+    [
+      'a token without the Variables permission (403 on the marker)',
+      { 'github-token': 'github_pat_no_variables' },
+      /^GetRepoVariable failed: HTTP 403.*'github-token' may not read the marker variable CODECATALYST_SSO_SESSION_MARKER of octo-org\/app: it must be .*Variables: Read and write/s
     ],
     [
       'a secret that does not exist (404)',
@@ -285,12 +511,12 @@ describe('nothing is spent before it can be saved', () => {
       const error = errorAnnotation(result.stdout) ?? ''
       expect(error).toMatch(message)
       expect(error).toContain('Nothing was renewed, so the SSO session in the secret is untouched.')
+      expect(result.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'true' })
       expect(codecatalyst.requests).toHaveLength(0)
       expect(puts()).toHaveLength(0)
       expectNoSecretLeak(result, allSecrets())
       // Nothing was spent: the stored session still renews, with a token that may write.
-      const fixed = await job({ session: stored })
-      expectSuccess(fixed)
+      expectSuccess(await job({ session: stored }))
     }
   )
 
@@ -304,7 +530,18 @@ describe('nothing is spent before it can be saved', () => {
     const result = await job({ session: stored })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^GetRepoPublicKey failed: the response has no usable public key .*\nCould not read the secret CODECATALYST_SSO_SESSION of octo-org\/app before renewing the SSO session, so nothing was renewed/s
+      /^GetRepoPublicKey failed: the response has no usable public key .*\nGitHub's answer to GetRepoPublicKey is not what its API promises.*Nothing was renewed/s
+    )
+    expect(codecatalyst.requests).toHaveLength(0)
+  })
+
+  it('a marker the action did not write spends nothing, and says to delete it', async () => {
+    const stored = await serve()
+    github.setVariable(MARKER, 'hand-made')
+    const result = await job({ session: stored })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^The variable CODECATALYST_SSO_SESSION_MARKER of octo-org\/app holds no marker this action wrote.*Delete the variable/
     )
     expect(codecatalyst.requests).toHaveLength(0)
   })
@@ -315,53 +552,17 @@ describe('nothing is spent before it can be saved', () => {
     expect(result.code).toBe(1)
     expect(codecatalyst.runs.size).toBe(1)
     expect(result.outputs['run-id']).toBe([...codecatalyst.runs.keys()][0])
-    expect(result.outputs['client-token']).toMatch(/^gh-/)
+    expect(result.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'false' })
     const error = errorAnnotation(result.stdout) ?? ''
     expect(error).toMatch(
       /^The renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: HTTP 403: Resource not accessible by personal access token/
     )
+    expect(error).toContain('To recover: log in again (aws sso login --profile <profile>)')
     expect(error).toContain(
-      "The secret's refresh token is probably spent (SSO OIDC accepts each refresh token once), so the next job's renewal will most likely fail. To recover: log in again (aws sso login --profile <profile>), store the new cache file in CODECATALYST_SSO_SESSION"
+      "Then give 'github-token' write access (it could read the secret but not write it)"
     )
-    expect(error).toContain(
-      "give 'github-token' write access (it could read the secret but not write it)"
-    )
-    expect(result.summary).toContain('could not be saved')
+    expect(result.summary).toContain('log in again')
     expectNoSecretLeak(result, allSecrets())
-  })
-
-  it('a save that fails for good (503 on every attempt) fails the step at its end, after the wait', async () => {
-    await serve()
-    github.failNext(
-      'CreateOrUpdateRepoSecret',
-      ...Array.from({ length: 3 }, () => ({
-        status: 503,
-        body: '{"message":"Service Unavailable"}'
-      }))
-    )
-    const result = await job({
-      inputs: { 'max-attempts': '3', wait: 'true', 'poll-interval-seconds': '1' }
-    })
-    expect(result.code).toBe(1)
-    expect(result.outputs.status).toBe('SUCCEEDED')
-    expect(puts()).toHaveLength(3)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^The renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed \(gave up after 3 attempts\): HTTP 503: Service Unavailable.*if GitHub was unavailable, nothing else needs fixing/s
-    )
-  })
-
-  it('a cancel while the save is in flight ends the step at once, saying the session was not saved', async () => {
-    await serve()
-    github.failNext('CreateOrUpdateRepoSecret', 'hang')
-    const cancel = signalWhen(() => puts().length > 0)
-    const result = await job({ onSpawn: cancel.onSpawn })
-    expect(cancel.signalledAt()).toBeGreaterThan(0)
-    expect((Date.now() - cancel.signalledAt()) / 1000).toBeLessThan(2)
-    expect(result.code).toBe(1)
-    expect(codecatalyst.runs.size).toBe(0)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^The job was cancelled before GetWorkflow was sent; no run was started\.\nThe renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: cancelled while in flight\n.*nothing else needs fixing: the job was cancelled while it was saving\.$/s
-    )
   })
 
   it('a save that fails once is retried, and the step succeeds', async () => {
@@ -372,13 +573,13 @@ describe('nothing is spent before it can be saved', () => {
     expectSuccess(result)
     expect(result.stdout).toMatch(/CreateOrUpdateRepoSecret: HTTP 502 with an empty body.*retrying/)
     expect(puts()).toHaveLength(2)
-    expect(saved().refreshToken).not.toBe(undefined)
-    expectSuccess(await job({ inputs: {} }))
+    expectSessionKept()
+    expectSuccess(await job())
   })
 })
 
 describe('scopes and addresses', () => {
-  it('saves an environment secret, and leaves the repository secret alone', async () => {
+  it('saves an environment secret and its marker, and leaves the repository secret alone', async () => {
     await serve()
     const repositoryCopy = github.secretValue(SECRET)
     const inputs = {
@@ -390,11 +591,13 @@ describe('scopes and addresses', () => {
     expect(github.requests.map(r => `${r.method} ${r.url}`)).toEqual([
       'GET /repos/octo-org/app/environments/production/secrets/public-key',
       `GET /repos/octo-org/app/environments/production/secrets/${SECRET}`,
-      'GET /repos/octo-org/app/environments/production/secrets/public-key',
+      `GET /repos/octo-org/app/environments/production/variables/${MARKER}`,
+      'POST /repos/octo-org/app/environments/production/variables',
       `PUT /repos/octo-org/app/environments/production/secrets/${SECRET}`
     ])
     expect(github.secretValue(SECRET)).toBe(repositoryCopy)
-    expect(saved('production').githubSecretSavedAt).toBeDefined()
+    expect(marker('production')?.current).toBe(sha256(saved('production').refreshToken!))
+    expect(marker()).toBeNull()
     expectSuccess(await job({ inputs }))
   })
 
@@ -404,8 +607,9 @@ describe('scopes and addresses', () => {
     expectSuccess(result)
     expect(puts().map(r => r.url)).toEqual([`/api/v3/repos/octo-org/app/actions/secrets/${SECRET}`])
     const put = puts()[0]!
-    expect(put.headers.authorization).toBe('token ghs_app_writer')
+    expect(put.headers.authorization).toBe('Bearer ghs_app_writer')
     expect(put.headers['x-github-api-version']).toBe('2022-11-28')
+    expect(put.headers.accept).toBe('application/vnd.github+json')
     expect(Object.keys(JSON.parse(put.body) as object).sort()).toEqual([
       'encrypted_value',
       'key_id'
@@ -418,44 +622,56 @@ describe('jobs that share the secret', () => {
     await serve()
     const copy = github.secretValue(SECRET)!
     const results = await Promise.all([job({ session: copy }), job({ session: copy })])
-    const codes = results.map(r => r.code).sort()
-    expect(codes).toEqual([0, 1])
+    expect(results.map(r => r.code).sort()).toEqual([0, 1])
     const loser = results.find(r => r.code === 1)!
-    // The loser met either the spent refresh token, or the winner's save when it checked the secret.
+    // The loser met either the spent refresh token, or the winner's marker when it checked.
     expect(errorAnnotation(loser.stdout)).toMatch(
-      /Another job that shares the secret may have renewed the session at the same moment.*`max-parallel: 1`, a `concurrency` group, or one job that starts all runs.*re-run this job: it picks up the renewed session|another job renewed the SSO session after this job started/s
+      /Another job that shares the secret may have renewed the session at the same moment.*`max-parallel: 1`, a `concurrency` group, or one job that starts all runs.*re-run this job: it picks up the renewed session|This job's copy of the SSO session is not the latest one/s
     )
     expect(puts()).toHaveLength(1)
-    const next = await job()
-    expectSuccess(next)
+    expectSuccess(await job())
   })
 
-  it('a copy older than what the secret holds is not replayed', async () => {
-    await serve({ sso: { accessTokenLifetimeSeconds: 600 } })
-    const first = await job()
-    expectSuccess(first)
+  it('a copy that another job replaced seconds after it was saved is never presented', async () => {
+    await serve({ sso: TEN_MINUTES })
+    expectSuccess(await job())
     const olderCopy = github.secretValue(SECRET)!
-    // Another job renewed and saved a minute later (its session is whatever the secret holds now).
-    github.setSecret(SECRET, olderCopy, { updatedAt: Date.now() + 60_000 })
+    // Another job renews from what the secret holds and saves a moment later.
+    expectSuccess(await job())
     const stale = await job({ session: olderCopy })
     expect(stale.code).toBe(1)
     expect(errorAnnotation(stale.stdout)).toMatch(
-      /^The secret CODECATALYST_SSO_SESSION of octo-org\/app was saved again at \S+Z, after this job's copy \(saved at \S+Z\): another job renewed the SSO session after this job started, so this copy's refresh token is probably spent, and it was not used\. Re-run this job: it picks up the renewed session\./
+      /^This job's copy of the SSO session is not the latest one: the marker CODECATALYST_SSO_SESSION_MARKER of octo-org\/app lists this copy's refresh token as replaced, because another job renewed the session and saved it to the secret CODECATALYST_SSO_SESSION of octo-org\/app after this job was given its copy\. That refresh token is spent, so it was not used\. Re-run this job: it is given the renewed session\./
     )
-    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
-    expect(codeCatalystRequests()).toHaveLength(2)
-    expect(puts()).toHaveLength(1)
+    expect(stale.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'true' })
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(2)
+    expect(codeCatalystRequests()).toHaveLength(4)
+    expectSessionKept()
   })
 
-  it('a copy stored by hand is not replayed once the secret was saved after this step started', async () => {
+  it('a copy stored by hand that another job has renewed since is never presented', async () => {
     const stored = await serve()
-    github.setSecret(SECRET, 'a newer session', { updatedAt: Date.now() + 30_000 })
+    expectSuccess(await job({ session: stored }))
     const result = await job({ session: stored })
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /after the copy this job was given: another job renewed/
+    expect(errorAnnotation(result.stdout)).toMatch(/is not the latest one/)
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
+  })
+
+  it('a new login stored by hand is presented, and the copies of the old session are refused from then on', async () => {
+    await serve({ sso: TEN_MINUTES })
+    expectSuccess(await job())
+    const oldCopy = github.secretValue(SECRET)!
+    // `aws sso login` again, and `gh secret set`: the marker has never seen this session.
+    const login = JSON.stringify(
+      codecatalyst.ssoSession({ accessTokenValidForSeconds: -60, newLogin: true })
     )
-    expect(codecatalyst.requests).toHaveLength(0)
+    github.setSecret(SECRET, login)
+    expectSuccess(await job())
+    const old = await job({ session: oldCopy })
+    expect(old.code).toBe(1)
+    expect(errorAnnotation(old.stdout)).toMatch(/is not the latest one/)
+    expectSessionKept()
   })
 })
 
@@ -467,14 +683,17 @@ describe('inputs', () => {
       env: { GITHUB_REPOSITORY: '' }
     })
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toBe(
-      [
-        '3 inputs are invalid:',
-        "- Invalid sso-session-secret 'GITHUB_SESSION'. Expected the name of a secret: letters, digits and '_', not starting with a digit or GITHUB_, e.g. CODECATALYST_SSO_SESSION.",
-        "- Input 'sso-session-secret' needs 'github-token': a token that may write that secret, a fine-grained personal access token with the repository permission Secrets: Read and write (and Environments: Read and write for an environment secret), or a GitHub App installation token with secrets: write (and environments: write). The job's GITHUB_TOKEN cannot write secrets.",
-        '- Environment variable GITHUB_REPOSITORY is not set: saving the session needs the repository as owner/repo (the runner sets it; outside GitHub Actions, set it yourself).'
-      ].join('\n')
-    )
+    const error = errorAnnotation(result.stdout) ?? ''
+    expect(error.split('\n')).toEqual([
+      '3 inputs are invalid:',
+      expect.stringMatching(
+        /^- Invalid sso-session-secret 'GITHUB_SESSION'\. Expected the name of a secret/
+      ),
+      expect.stringMatching(
+        /^- Input 'sso-session-secret' needs 'github-token'.*Variables: Read and write.*GITHUB_TOKEN cannot write secrets/
+      ),
+      expect.stringMatching(/^- Environment variable GITHUB_REPOSITORY is not set/)
+    ])
     expect(codecatalyst.requests).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
   })
@@ -549,10 +768,10 @@ describe('GitHub on the network', () => {
     }
   })
 
-  it("ends a renewal's GitHub call by the wait's deadline", async () => {
+  it("ends a renewal's check by the wait's deadline, having spent nothing", async () => {
     // 2-second tokens: the first renewal comes before the start, the next one 1.5 s into the wait.
     await serve({ sso: { accessTokenLifetimeSeconds: 2 }, statusMs: 5000 })
-    github.failNext('GetRepoSecret', 'none', 'hang')
+    github.failNext('GetRepoVariable', 'none', 'hang')
     const started = Date.now()
     const result = await job({
       inputs: {
@@ -564,11 +783,11 @@ describe('GitHub on the network', () => {
     })
     const seconds = (Date.now() - started) / 1000
     expect(result.code).toBe(1)
-    expect(github.requestsFor('GetRepoSecret')).toHaveLength(2)
+    expect(github.requestsFor('GetRepoVariable')).toHaveLength(2)
     // Without the deadline, the hung request would have run for its 60 s timeout.
     expect(seconds).toBeLessThan(10)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^GetRepoSecret failed: no complete response within .*Could not read the secret CODECATALYST_SSO_SESSION of octo-org\/app before renewing the SSO session/s
-    )
+    expect(errorAnnotation(result.stdout)).toMatch(/^Timed out after 4s \(wait-timeout-seconds\)/)
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
+    expectSessionKept()
   }, 30_000)
 })

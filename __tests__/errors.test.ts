@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseErrorType, parseRetryAfter, serviceErrorFrom } from '../src/errors.js'
+import {
+  ResponseError,
+  TransportError,
+  parseErrorType,
+  parseRetryAfter,
+  serviceErrorFrom
+} from '../src/errors.js'
 
 describe('parseErrorType', () => {
   it('prefers the x-amzn-errortype header, then the body code, then __type', () => {
@@ -87,5 +93,84 @@ describe('parseRetryAfter', () => {
     ).toBe(5000)
     expect(parseRetryAfter('soon')).toBeUndefined()
     expect(parseRetryAfter(undefined)).toBeUndefined()
+  })
+})
+
+describe('the kind of a failure, decided once for every service', () => {
+  const github = { 'x-github-request-id': 'G1', 'x-ratelimit-limit': '5000' }
+  it.each([
+    ['429', 429, {}, '', 'throttled', 'throttling'],
+    [
+      "GitHub's primary rate limit (403, none left)",
+      403,
+      { ...github, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
+      '{"message":"API rate limit exceeded"}',
+      'throttled',
+      'throttling'
+    ],
+    [
+      "GitHub's secondary rate limit (403, Retry-After)",
+      403,
+      { ...github, 'x-ratelimit-remaining': '4000', 'retry-after': '1' },
+      '{"message":"You have exceeded a secondary rate limit"}',
+      'throttled',
+      'throttling'
+    ],
+    [
+      "GitHub's secondary rate limit by its message alone",
+      403,
+      { ...github, 'x-ratelimit-remaining': '4000' },
+      '{"message":"You have exceeded a secondary rate limit."}',
+      'throttled',
+      'throttling'
+    ],
+    [
+      '403 without a rate limit',
+      403,
+      { ...github, 'x-ratelimit-remaining': '4999' },
+      '{"message":"Resource not accessible by personal access token"}',
+      'forbidden',
+      undefined
+    ],
+    ['401', 401, github, '{"message":"Bad credentials"}', 'unauthorized', undefined],
+    ['404', 404, github, '{"message":"Not Found"}', 'not-found', undefined],
+    ['422', 422, github, '{"message":"Invalid request"}', 'rejected', undefined],
+    ['503', 503, github, '', 'unavailable', 'transient'],
+    ['501', 501, {}, '', 'rejected', undefined]
+  ])('%s', (_, status, headers, body, kind, retry) => {
+    const error = serviceErrorFrom('Op', status, headers, body)
+    expect([error.kind, error.retry]).toEqual([kind, retry])
+  })
+
+  it('waits until a primary rate limit resets, and a minute for a secondary one without Retry-After', () => {
+    const reset = Math.round(Date.now() / 1000) + 30
+    const primary = serviceErrorFrom(
+      'Op',
+      403,
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      ''
+    )
+    expect(primary.retryAfterMs).toBeGreaterThan(25_000)
+    expect(primary.retryAfterMs).toBeLessThanOrEqual(31_000)
+    const secondary = serviceErrorFrom('Op', 403, {}, '{"message":"secondary rate limit"}')
+    expect(secondary.retryAfterMs).toBe(60_000)
+    expect(serviceErrorFrom('Op', 429, {}, '').retryAfterMs).toBeUndefined()
+  })
+
+  it.each([
+    ['ECANCELED', 'cancelled'],
+    ['ENOTSENT', 'cancelled'],
+    ['ECONNRESET', 'unavailable'],
+    ['ETIMEDOUT', 'unavailable'],
+    ['ENOTFOUND', 'unreachable'],
+    ['CERT_HAS_EXPIRED', 'unreachable'],
+    ['ERESPONSETOOLARGE', 'malformed']
+  ])('a network failure %s is %s', (code, kind) => {
+    expect(new TransportError('Op', code, 'x').kind).toBe(kind)
+  })
+
+  it('a malformed answer is malformed, and never retried', () => {
+    const error = new ResponseError('Op', 'the response has no id')
+    expect([error.kind, error.retry]).toEqual(['malformed', undefined])
   })
 })

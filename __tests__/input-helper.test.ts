@@ -43,7 +43,8 @@ describe('getSettings', () => {
       maxAttempts: 5,
       requestTimeoutMs: 15000,
       github: { runId: undefined, runAttempt: undefined, job: undefined, action: undefined },
-      notices: []
+      notices: [],
+      warnings: []
     })
   })
 
@@ -141,8 +142,28 @@ describe('getSettings', () => {
     expect(settings({ ...VALID, 'max-attempts': '7' }, { AWS_MAX_ATTEMPTS: '3' }).maxAttempts).toBe(
       7
     )
-    expect(problems(VALID, { AWS_MAX_ATTEMPTS: '2.5' })).toEqual([
-      "Environment variable AWS_MAX_ATTEMPTS is '2.5'. Expected a whole number from 1 to 10."
+  })
+
+  it.each(['0', 'abc', '2.5'])(
+    'warns of AWS_MAX_ATTEMPTS=%s, set for other tools, and uses the default',
+    value => {
+      const s = settings(VALID, { AWS_MAX_ATTEMPTS: value })
+      expect(s.maxAttempts).toBe(5)
+      expect(s.warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Environment variable AWS_MAX_ATTEMPTS is '${value.replace('.', '\\.')}'.*ignored.*5 attempts per call.*'max-attempts'`
+          )
+        )
+      ])
+    }
+  )
+
+  it('caps AWS_MAX_ATTEMPTS over the range with a notice, and refuses a bad max-attempts input', () => {
+    const s = settings(VALID, { AWS_MAX_ATTEMPTS: '25' })
+    expect([s.maxAttempts, s.notices.length, s.warnings.length]).toEqual([10, 1, 0])
+    expect(problems({ ...VALID, 'max-attempts': '0' })).toEqual([
+      "Input 'max-attempts' is '0'. Expected a whole number from 1 to 10."
     ])
   })
 })

@@ -86,12 +86,19 @@ describe('withRetries', () => {
     )
   })
 
-  it('gives up within the time budget even when every reply asks for a long wait', async () => {
+  it('gives up at once when the reply asks for a longer wait than one delay may take', async () => {
     const slow = () => Object.assign(throttled(), { retryAfterMs: 3_600_000 })
     const r = await attempt(Array.from({ length: 10 }, slow), 10)
-    expect(r.sleeps.every(ms => ms <= 20_000)).toBe(true)
+    expect(r.calls).toBe(1)
+    expect(r.sleeps).toEqual([])
+  })
+
+  it('gives up within the time budget when every reply asks for a long wait it allows', async () => {
+    const slow = () => Object.assign(throttled(), { retryAfterMs: 15_000 })
+    const r = await attempt(Array.from({ length: 10 }, slow), 10)
+    expect(r.sleeps.every(ms => ms === 15_000)).toBe(true)
     expect(r.elapsed).toBeLessThanOrEqual(30_000)
-    expect(r.calls).toBeLessThan(10)
+    expect(r.calls).toBe(3)
   })
 })
 

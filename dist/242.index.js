@@ -21,7 +21,6 @@ export const modules = {
 
 
 
-const LOG_IN_AGAIN = `log in again (${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .SSO_LOGIN_COMMAND */ .Gm}) and store the new cache file in the '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' secret`;
 /**
  * Why SSO OIDC may refuse a refresh token, by whether the action saves renewed sessions: each refresh
  * token is accepted once, so without saving, an earlier job's renewal has most likely spent it.
@@ -31,24 +30,24 @@ function invalidGrantHint(savesSessions) {
         return (`The refresh token in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' was refused. SSO OIDC accepts each refresh token once, so an ` +
             `earlier job that renewed the session has most likely spent it: set '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSessionSecret}' and ` +
             `'${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.GitHubToken}' so that the action saves every renewed session to its secret (see Authentication ` +
-            `in the README), then ${LOG_IN_AGAIN}. (It may also have expired, been revoked, or been replaced by a newer login.)`);
+            `in the README), then ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}. (It may also have expired, been revoked, or been replaced by a newer login.)`);
     return (`The refresh token in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' was refused. Another job that shares the secret may have renewed ` +
         'the session at the same moment (SSO OIDC accepts each refresh token once): let the jobs that share it run ' +
         'one at a time (`max-parallel: 1`, a `concurrency` group, or one job that starts all runs), and re-run this ' +
         `job: it picks up the renewed session. If no other job ran, the session ended, was revoked or was replaced ` +
-        `by a newer login: ${LOG_IN_AGAIN}.`);
+        `by a newer login: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`);
 }
 /** One sentence per CreateToken error, each with the fix. */
 function ssoOidcHints(savesSessions) {
     return {
         InvalidGrantException: invalidGrantHint(savesSessions),
-        ExpiredTokenException: `The SSO session in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' has expired: ${LOG_IN_AGAIN}.`,
-        InvalidClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is invalid or has expired: ${LOG_IN_AGAIN} (the CLI registers a new client).`,
-        UnauthorizedClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is not allowed to renew tokens, or has expired: ${LOG_IN_AGAIN}.`,
-        AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${LOG_IN_AGAIN}.`,
-        InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${LOG_IN_AGAIN}.`,
-        UnsupportedGrantTypeException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' does not allow the refresh-token grant: ${LOG_IN_AGAIN}.`,
-        InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${LOG_IN_AGAIN}.`,
+        ExpiredTokenException: `The SSO session in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' has expired: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
+        InvalidClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is invalid or has expired: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR} (the CLI registers a new client).`,
+        UnauthorizedClientException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' is not allowed to renew tokens, or has expired: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
+        AccessDeniedException: `SSO OIDC refused to renew the token: check that the user can still sign in at the session's start URL, then ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
+        InvalidRequestException: `SSO OIDC rejected the request as malformed: check that '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' holds an unmodified cache file whose region is the sso_region, or ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
+        UnsupportedGrantTypeException: `The SSO client registration in '${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.SsoSession}' does not allow the refresh-token grant: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
+        InvalidScopeException: `The SSO session lacks the scope the API needs: set sso_registration_scopes = codecatalyst:read_write in ~/.aws/config, then ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`,
         [_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .HINT_5XX */ .i8]: 'SSO OIDC or something in front of it failed. Re-run the job later.'
     };
 }
@@ -56,7 +55,7 @@ function ssoOidcHints(savesSessions) {
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED']);
 const RENEWED_THEN_LOST = 'An earlier attempt of this CreateToken failed after it was sent, so SSO OIDC may have renewed the session ' +
     'and spent this refresh token before the answer was lost (each refresh token is accepted once). The ' +
-    `session cannot be renewed any more: ${LOG_IN_AGAIN}.`;
+    `session cannot be renewed any more: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`;
 /**
  * The transport, noting whether an attempt may have reached SSO OIDC and then failed (a 5xx, or a network
  * fault other than one that stops a request before it is sent): that attempt may have spent the refresh token.
@@ -87,7 +86,7 @@ class SsoOidcClient {
      * connection. Throttling, 5xx and network faults are retried as the SDKs retry them; when an attempt may have
      * reached SSO OIDC before it failed, a refused refresh token on a later attempt says so.
      */
-    async createToken(grant, deadline) {
+    async createToken(grant, scope = {}) {
         const operation = 'CreateToken';
         const watched = watchForLostAnswers(this.deps.transport);
         const body = await (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .callJsonApi */ .HP)({
@@ -106,7 +105,7 @@ class SsoOidcClient {
             hints: ssoOidcHints(this.config.savesSessions),
             secretResponse: true,
             fresh: true,
-            deadline
+            ...scope
         }, { ...this.deps, transport: watched.transport }).catch((error) => {
             if (!watched.mayHaveRenewed() ||
                 !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7) ||

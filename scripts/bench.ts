@@ -16,10 +16,18 @@
  * Needs openssl (for the stand-in's TLS certificate).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { type Server, type Socket, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEMO, demoOptions } from '../stand-in/demo.js'
 import { GitHubSecretsStandIn } from '../stand-in/github-secrets.js'
@@ -184,7 +192,7 @@ const SECRET = 'CODECATALYST_SSO_SESSION'
 const github = await (
   await GitHubSecretsStandIn.create({
     repository: 'octo-org/app',
-    tokens: { github_pat_bench: { kind: 'pat', secrets: 'write' } }
+    tokens: { github_pat_bench: { kind: 'pat', secrets: 'write', variables: 'write' } }
   })
 ).start()
 github.setSecret(SECRET, JSON.stringify(plain.ssoSession({ accessTokenValidForSeconds: -60 })))
@@ -280,6 +288,16 @@ await proxy.close()
 await Promise.all([plain.close(), secure.close(), github.close()])
 rmSync(scratch, { recursive: true, force: true })
 
+const bundle = readdirSync(dirname(DIST)).filter(f => f.endsWith('.js'))
+console.log(
+  'The bundle, as it is in dist/ now (index.js loads at start; the chunks only when needed):'
+)
+for (const file of bundle)
+  console.log(
+    `  ${file.padEnd(14)} ${statSync(join(dirname(DIST), file))
+      .size.toLocaleString('en-US')
+      .padStart(10)} bytes`
+  )
 console.log(`Whole processes, median of ${runs} interleaved runs each (node ${process.version}).`)
 const l = report('Loopback, plain HTTP, as a runner runs them (no extra CA file):', loopback)
 console.log(

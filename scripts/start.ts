@@ -109,7 +109,10 @@ async function demo(): Promise<number> {
   // Access tokens of 10 minutes: less than the 15 the action wants left, so both jobs renew.
   const standIns = await startStandIns(
     { ...demoOptions(), sso: { accessTokenLifetimeSeconds: 600 } },
-    { repository: REPOSITORY, tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write' } } }
+    {
+      repository: REPOSITORY,
+      tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write', variables: 'write' } }
+    }
   )
   const { codecatalyst, github, env } = standIns
   // What `gh secret set` stored an hour ago, after `aws sso login`: its access token has since expired.

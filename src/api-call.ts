@@ -13,41 +13,55 @@ import type { HttpRequest, HttpResponse, Transport } from './http-transport.js'
 import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
 import { SHOWN, untrusted } from './safe-text.js'
 
-export interface ApiDeps extends RetryDeps {
+export interface ApiDeps extends Omit<RetryDeps, 'sleep'> {
   transport: Transport
+  /** Resolves after `ms`, or at once when `signal` (by default the job's) aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Where retries are reported. */
   log: (line: string) => void
-  /** Cancels requests in flight. */
+  /** Cancels requests in flight: the job's cancellation. */
   signal?: AbortSignal
 }
 
-export interface ApiCall extends Omit<HttpRequest, 'signal'> {
+/** What bounds one call: when it must be over, and what cuts it short (the job's cancellation by default). */
+export interface CallScope {
+  /** ms since the epoch: each attempt and backoff, retries included, fits before it. */
+  deadline?: number
+  /** Aborts the call's requests and backoffs instead of the job's cancellation (a renewal's own budget). */
+  signal?: AbortSignal
+}
+
+export interface ApiCall extends Omit<HttpRequest, 'signal'>, CallScope {
   maxAttempts: number
   /** What to do about each error type; CodeCatalyst's by default. */
   hints?: ErrorHints
   /** The success body holds credentials: an error about it never shows it. */
   secretResponse?: boolean
-  /** When it must be over, retries included (ms since the epoch): each attempt and backoff fits before it. */
-  deadline?: number
 }
 
-/** Sends one operation, retrying throttling and transient faults; returns the parsed JSON body. */
+/**
+ * Sends one operation, retrying throttling and transient faults; returns the parsed JSON body (undefined for a
+ * 201 or 204 with no body).
+ */
 export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown> {
   const {
     maxAttempts,
     hints = CODECATALYST_HINTS,
     secretResponse = false,
     deadline,
+    signal = deps.signal,
     ...http
   } = call
   const { operation } = call
   return retried(
     operation,
-    { maxAttempts, deadline, timeoutMs: http.timeoutMs },
+    { maxAttempts, deadline, signal, timeoutMs: http.timeoutMs },
     deps,
     async timeoutMs => {
-      const response = await deps.transport({ ...http, timeoutMs, signal: deps.signal })
+      const response = await deps.transport({ ...http, timeoutMs, signal })
       checkStatus(operation, response, hints)
+      if (response.body === '' && (response.status === 201 || response.status === 204))
+        return undefined
       try {
         return JSON.parse(response.body) as unknown
       } catch {
@@ -64,11 +78,9 @@ export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown
 }
 
 /** How long one operation may take: attempts, one request's timeout, and a deadline for all of it. */
-export interface CallLimits {
+export interface CallLimits extends CallScope {
   maxAttempts: number
   timeoutMs: number
-  /** ms since the epoch: each attempt and backoff fits before it. */
-  deadline?: number
 }
 
 /**
@@ -77,12 +89,13 @@ export interface CallLimits {
  */
 export function retried<T>(
   operation: string,
-  { maxAttempts, timeoutMs, deadline }: CallLimits,
+  { maxAttempts, timeoutMs, deadline, signal }: CallLimits,
   deps: ApiDeps,
   attempt: (timeoutMs: number) => Promise<T>
 ): Promise<T> {
   const policy = defaultRetryPolicy(maxAttempts)
   if (deadline !== undefined) policy.budgetMs = Math.min(policy.budgetMs, deadline - deps.now())
+  const retryDeps = { ...deps, sleep: (ms: number) => deps.sleep(ms, signal ?? deps.signal) }
   return withRetries(
     () => {
       const left = deadline === undefined ? timeoutMs : Math.min(timeoutMs, deadline - deps.now())
@@ -91,7 +104,7 @@ export function retried<T>(
       return attempt(left)
     },
     policy,
-    deps,
+    retryDeps,
     ({ error, attempt: failed, maxAttempts: max, delayMs }) =>
       deps.log(
         `${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +

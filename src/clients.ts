@@ -1,21 +1,21 @@
 /**
  * Builds the CodeCatalyst client for the settings: transport, retries, credentials, wired to the runner.
  * What most steps never use is loaded when first needed: the SSO OIDC client (a renewal) and the secret's
- * writer (a renewal with write-back, which brings @actions/github and libsodium).
+ * writer (a renewal with write-back, which brings libsodium).
  */
 import * as core from '@actions/core'
 import type { ApiDeps } from './api-call.js'
-import { abortableSleep } from './cancellation.js'
+import { type Cancellation, sleep } from './cancellation.js'
 import { CodeCatalystClient } from './codecatalyst-client.js'
 import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './constants.js'
 import {
   type Credentials,
-  type SessionKeeper,
   SsoCredentials,
   StaticCredentials,
   credentialLogLine
 } from './credentials.js'
 import { createHttpTransport } from './http-transport.js'
+import type { SessionStore } from './renewal.js'
 import type { Settings } from './settings.js'
 import { registerSecret } from './safe-text.js'
 import { registrationWarning } from './sso-session.js'
@@ -30,15 +30,16 @@ export function maskSecret(secret: string): void {
 
 export interface Connection {
   client: CodeCatalystClient
-  /** Where the bearer token comes from; says at the end whether a renewed session was lost. */
+  /** Where the bearer token comes from; says at the end what became of a renewed session. */
   credentials: Credentials
 }
 
 /** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
-export function connect(settings: Settings, signal: AbortSignal): Connection {
+export function connect(settings: Settings, cancellation: Cancellation): Connection {
+  const { signal } = cancellation
   const deps: ApiDeps = {
     transport: createHttpTransport(USER_AGENT),
-    sleep: abortableSleep(signal),
+    sleep: (ms, until = signal) => sleep(ms, until),
     random: Math.random,
     now: Date.now,
     log: line => core.info(line),
@@ -50,11 +51,15 @@ export function connect(settings: Settings, signal: AbortSignal): Connection {
     const warning = registrationWarning(credential.session, Date.now(), REGISTRATION_WARNING_DAYS)
     if (warning) core.warning(warning, { title: 'CodeCatalyst SSO session ends soon' })
   }
-  const credentials = credentialsFor(settings, deps)
+  const credentials = credentialsFor(settings, deps, cancellation)
   return { client: new CodeCatalystClient(settings, { ...deps, credentials }), credentials }
 }
 
-function credentialsFor(settings: Settings, deps: ApiDeps): Credentials {
+function credentialsFor(
+  settings: Settings,
+  deps: ApiDeps,
+  cancellation: Cancellation
+): Credentials {
   const { credential, maxAttempts, requestTimeoutMs } = settings
   if (credential.kind === 'token') return new StaticCredentials(credential.token, credential.source)
   const { secret } = credential
@@ -63,21 +68,20 @@ function credentialsFor(settings: Settings, deps: ApiDeps): Credentials {
     const config = { endpoint: credential.oidcEndpoint, maxAttempts, requestTimeoutMs }
     return new SsoOidcClient({ ...config, savesSessions: secret !== undefined }, deps)
   })
-  const keeper =
+  const store =
     secret &&
-    once(async (): Promise<SessionKeeper> => {
+    once(async (): Promise<SessionStore> => {
       const { SessionSecret } = await import('./session-secret.js')
-      // performance.timeOrigin: when this process, the step, started.
-      const config = { secret, maxAttempts, requestTimeoutMs, userAgent: USER_AGENT }
-      return new SessionSecret({ ...config, startedAt: performance.timeOrigin }, deps)
+      return new SessionSecret({ secret, maxAttempts, requestTimeoutMs }, deps)
     })
   return new SsoCredentials(credential.session, {
-    createToken: async (grant, deadline) => (await oidc()).createToken(grant, deadline),
-    keeper,
+    oidc,
+    store,
+    cancellation,
     now: Date.now,
     mask: maskSecret,
     info: line => core.info(line),
-    warning: line => core.warning(line, { title: 'CodeCatalyst SSO session not saved' })
+    warning: (line, title) => core.warning(line, { title })
   })
 }
 

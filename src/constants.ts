@@ -31,7 +31,9 @@ export enum Outputs {
   Status = 'status',
   StartTime = 'start-time',
   EndTime = 'end-time',
-  DurationSeconds = 'duration-seconds'
+  DurationSeconds = 'duration-seconds',
+  SessionRenewed = 'session-renewed',
+  SessionSaved = 'session-saved'
 }
 
 export const ACTION_NAME = 'codecatalyst-run-workflow'
@@ -54,34 +56,45 @@ export const ENV_GITHUB_API_URL = 'GITHUB_API_URL'
 export const ENV_GITHUB_REPOSITORY = 'GITHUB_REPOSITORY'
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
 
-/**
- * The member the action adds to the session it saves: when it saved it, by GitHub's clock (the Date of
- * GitHub's answer just before the write). The AWS CLI ignores members it does not know.
- */
-export const SAVED_AT_MEMBER = 'githubSecretSavedAt'
-/**
- * GitHub sets a secret's updated_at when it takes the write, a moment after the Date the action recorded,
- * both in whole seconds: a secret updated no later than this after the copy's save holds that copy.
- */
-export const SAVED_AT_SLACK_MS = 5000
-
 /** What `github-token` must be allowed, said in every message that asks for it. */
 export const GITHUB_TOKEN_PERMISSIONS =
-  'a fine-grained personal access token with the repository permission Secrets: Read and write (and ' +
-  'Environments: Read and write for an environment secret), or a GitHub App installation token with ' +
-  'secrets: write (and environments: write)'
+  'a fine-grained personal access token with the repository permissions Secrets: Read and write and ' +
+  'Variables: Read and write (and Environments: Read and write for an environment secret), or a GitHub App ' +
+  'installation token with secrets: write and variables: write (and environments: write)'
+
+/**
+ * The Actions variable beside the secret (same repository or environment) that says which refresh token the
+ * secret holds, as a SHA-256: a secret's value cannot be read back, a variable's can (src/session-marker.ts).
+ */
+export function markerVariableName(secretName: string): string {
+  return `${secretName.toUpperCase()}_MARKER`
+}
 
 /** SSO OIDC's regional endpoint. */
 export function ssoOidcEndpoint(region: string): string {
   return `https://oidc.${region}.amazonaws.com`
 }
 
-/** A cached access token is used as is while it has at least this long to live (botocore's window). */
+/**
+ * A cached access token is used as is while it has at least this long to live (botocore's advisory window);
+ * within it, a renewal is tried, and one that fails having spent nothing lets the step go on with the token.
+ */
 export const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000
+/** With less than this left (botocore's mandatory window), the token must be renewed, or the step fails. */
+export const SSO_MANDATORY_WINDOW_MS = 10 * 60 * 1000
+/** After an early renewal failed having spent nothing, the next one is tried no sooner than this. */
+export const EARLY_RENEWAL_RETRY_MS = 60 * 1000
+/**
+ * Once CreateToken is sent, the renewal (CreateToken and the save, with their retries) has this long, whatever
+ * the step's deadline, and is not cut short by a cancel until the runner's grace after it runs out.
+ */
+export const RENEWAL_BUDGET_MS = 60 * 1000
 /** The step warns when the SSO client registration ends within this many days. */
 export const REGISTRATION_WARNING_DAYS = 14
 /** What renews an SSO session: the AWS CLI's login, named in every message that asks for it. */
 export const SSO_LOGIN_COMMAND = 'aws sso login --profile <profile>'
+/** What to do when the stored session can no longer be renewed, said in every message that comes to that. */
+export const LOG_IN_AGAIN = `log in again (${SSO_LOGIN_COMMAND}) and store the new cache file in the '${Inputs.SsoSession}' secret`
 /** A CLI cache file is about 3 KB; anything far larger is not one. */
 export const MAX_SSO_SESSION_LENGTH = 64 * 1024
 

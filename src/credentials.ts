@@ -3,13 +3,18 @@
  * whose short-lived access token is renewed through SSO OIDC before it ends and whenever CodeCatalyst
  * says it has expired.
  */
-import { Inputs, SSO_LOGIN_COMMAND, SSO_REFRESH_WINDOW_MS } from './constants.js'
-import { CredentialError, type ServiceError } from './errors.js'
+import {
+  EARLY_RENEWAL_RETRY_MS,
+  Inputs,
+  SSO_LOGIN_COMMAND,
+  SSO_MANDATORY_WINDOW_MS,
+  SSO_REFRESH_WINDOW_MS
+} from './constants.js'
+import { CredentialError, RenewalError, type ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
+import { type Renewal, type RenewalDeps, renewSession } from './renewal.js'
 import type { CredentialSettings, SsoSession } from './settings.js'
 import { SHOWN, untrusted } from './safe-text.js'
-import type { MintedToken, RefreshGrant } from './sso-oidc-client.js'
-import { type RenewedToken, renewedCacheFile } from './sso-session.js'
 
 export interface Credentials {
   /** A token to send now: renewed first (by `deadline`, if given) when it ends within the refresh window. */
@@ -18,18 +23,8 @@ export interface Credentials {
   renewsAfter(rejected: ServiceError): boolean
   /** After CodeCatalyst rejected the token (`rejected`): a renewed one, or an error that says what to do. */
   renew(rejected: ServiceError, deadline?: number): Promise<string>
-  /** Why the newest renewed session could not be saved, if it could not: the step must fail with it. */
-  unsaved(): string | undefined
-}
-
-/** Keeps the secret an SSO session comes from current (src/session-secret.ts). */
-export interface SessionKeeper {
-  /** The secret, as a log line names it: NAME of owner/repo, or NAME of environment 'E' in owner/repo. */
-  readonly place: string
-  /** Before a renewal: throws CredentialError unless the secret can be saved and holds no newer session. */
-  checkBeforeRenewal(copySavedAt: number | undefined, deadline?: number): Promise<void>
-  /** Saves the cache file written for the time it is saved at; returns that time. CredentialError if not. */
-  save(cacheFile: (savedAt: number) => string, deadline?: number): Promise<number>
+  /** What the step says of the session at its end; nothing for a plain token. */
+  report(): SessionReport | undefined
 }
 
 /**
@@ -75,7 +70,7 @@ export class StaticCredentials implements Credentials {
     return Promise.resolve(this.value)
   }
 
-  unsaved(): undefined {
+  report(): undefined {
     return undefined
   }
 
@@ -95,15 +90,18 @@ export class StaticCredentials implements Credentials {
   }
 }
 
-export interface SsoDeps {
-  createToken: (grant: RefreshGrant, deadline?: number) => Promise<MintedToken>
-  /** The secret to save each renewed session to, loaded when first needed; absent without write-back. */
-  keeper?: () => Promise<SessionKeeper>
-  now: () => number
-  /** Masks a secret before anything can print it. */
-  mask: (secret: string) => void
-  info: (line: string) => void
-  warning: (line: string) => void
+/** What a step says of its SSO session at its end: the outputs session-renewed and session-saved, and why it fails. */
+export interface SessionReport {
+  renewed: boolean
+  /** With write-back: whether the secret holds a session the next job can renew. */
+  saved?: boolean
+  /** Why the step must fail although its own work succeeded: a renewed session that was not saved. */
+  failure?: string
+}
+
+export interface SsoDeps extends RenewalDeps {
+  /** A warning annotation, under `title`. */
+  warning: (line: string, title: string) => void
 }
 
 /** Said on every renewal that cannot be saved: the stored refresh token has just been spent. */
@@ -114,18 +112,24 @@ export const NOT_SAVED_WARNING =
 
 /**
  * The access token of an SSO session. The cached one is used while it has at least 15 minutes to live
- * (botocore's window); then one is minted with the refresh token, and renewed again when a quarter of
- * its lifetime (at most 15 minutes) is left. A refresh token the service rotates replaces the old one.
+ * (botocore's window); then one is minted with the refresh token, and renewed again when a quarter of its
+ * lifetime (at most 15 minutes) is left. Such an early renewal that fails having spent nothing is not fatal:
+ * the step goes on with the token it has, until less than 10 minutes (a sixth of its lifetime) are left.
  */
 export class SsoCredentials implements Credentials {
   private accessToken?: string
   private expiresAt: number
-  private refreshWindowMs = SSO_REFRESH_WINDOW_MS
+  private windows = { advisory: SSO_REFRESH_WINDOW_MS, mandatory: SSO_MANDATORY_WINDOW_MS }
   private refreshToken: string
   private minting?: Promise<string>
-  /** When the session this job holds was saved to the secret (GitHub's clock); undefined if never. */
-  private savedAt?: number
+  private renewals = 0
   private unsavedReason?: string
+  private markerFailure?: string
+  /** SSO OIDC refused the refresh token: it is never presented again. */
+  private refused?: RenewalError
+  /** No early renewal is tried before this (ms since the epoch), after one failed. */
+  private nextEarlyAt = 0
+  private warnedEarly = false
 
   constructor(
     private readonly session: SsoSession,
@@ -134,11 +138,15 @@ export class SsoCredentials implements Credentials {
     this.accessToken = session.accessToken
     this.expiresAt = session.expiresAt ?? 0
     this.refreshToken = session.refreshToken
-    this.savedAt = session.savedAt
   }
 
-  unsaved(): string | undefined {
-    return this.unsavedReason
+  report(): SessionReport {
+    const failure = [this.unsavedReason, this.markerFailure].filter(Boolean).join('\n')
+    return {
+      renewed: this.renewals > 0,
+      saved: this.deps.store && this.unsavedReason === undefined && this.refused === undefined,
+      failure: failure || undefined
+    }
   }
 
   renewsAfter(rejected: ServiceError): boolean {
@@ -146,8 +154,10 @@ export class SsoCredentials implements Credentials {
   }
 
   async token(deadline?: number): Promise<string> {
-    if (this.accessToken && this.expiresAt - this.deps.now() >= this.refreshWindowMs)
-      return this.accessToken
+    const left = this.expiresAt - this.deps.now()
+    if (this.accessToken && left >= this.windows.advisory) return this.accessToken
+    if (this.accessToken && left >= this.windows.mandatory)
+      return this.early(this.accessToken, deadline)
     return this.mint(deadline)
   }
 
@@ -155,69 +165,71 @@ export class SsoCredentials implements Credentials {
     return this.mint(deadline)
   }
 
-  /** One CreateToken at a time: concurrent callers share it. */
+  /** An early renewal: one that fails having spent nothing leaves the step on the token it has. */
+  private async early(current: string, deadline?: number): Promise<string> {
+    if (this.refused || this.deps.now() < this.nextEarlyAt) return current
+    try {
+      return await this.mint(deadline)
+    } catch (error) {
+      // A renewal that stopped before it spent anything; a cancel or the caller's deadline is not one.
+      if (!(error instanceof RenewalError) || error.stage === 'save') throw error
+      // What passes is tried again in a minute; what does not, only once the token must be renewed (a refused
+      // refresh token, never again: see renewOnce).
+      const retryAt = Math.min(this.deps.now() + EARLY_RENEWAL_RETRY_MS, this.mandatoryAt())
+      this.nextEarlyAt = error.passing ? retryAt : this.mandatoryAt()
+      this.sayEarlyFailure(error, error.passing)
+      return current
+    }
+  }
+
+  private mandatoryAt(): number {
+    return this.expiresAt - this.windows.mandatory
+  }
+
+  private sayEarlyFailure(error: RenewalError, passing: boolean): void {
+    const left = formatDuration(this.expiresAt - this.deps.now())
+    const line =
+      `Could not renew the SSO session ahead of time: ${error.message}\nThe step goes on with the current ` +
+      `access token, which is valid for ${left} more, and tries again ` +
+      `${passing ? 'in a minute' : 'when the token must be renewed'}.`
+    if (this.warnedEarly) this.deps.info(line)
+    else this.deps.warning(line, 'CodeCatalyst SSO session not renewed ahead of time')
+    this.warnedEarly = true
+  }
+
+  /** One renewal at a time: concurrent callers share it. */
   private mint(deadline?: number): Promise<string> {
-    this.minting ??= this.createToken(deadline).finally(() => (this.minting = undefined))
+    if (this.refused) return Promise.reject(this.refused)
+    this.minting ??= this.renewOnce(deadline).finally(() => (this.minting = undefined))
     return this.minting
   }
 
-  /**
-   * With write-back, nothing is spent that cannot be saved: the secret is checked first, and the renewed
-   * session is saved before its token is used. A save that fails lets the job go on (the token is good)
-   * and is reported by `unsaved()`.
-   */
-  private async createToken(deadline?: number): Promise<string> {
-    const keeper = await this.deps.keeper?.()
-    await keeper?.checkBeforeRenewal(this.savedAt, deadline)
-    const minted = await this.deps.createToken(
-      {
-        clientId: this.session.clientId,
-        clientSecret: this.session.clientSecret,
-        refreshToken: this.refreshToken
-      },
-      deadline
-    )
-    this.deps.mask(minted.accessToken)
-    if (minted.refreshToken) this.deps.mask(minted.refreshToken)
-    const rotated = minted.refreshToken !== undefined && minted.refreshToken !== this.refreshToken
-    this.refreshToken = minted.refreshToken ?? this.refreshToken
-    const lifetimeMs = minted.expiresIn * 1000
-    this.accessToken = minted.accessToken
-    this.expiresAt = this.deps.now() + lifetimeMs
-    this.refreshWindowMs = Math.min(SSO_REFRESH_WINDOW_MS, lifetimeMs / 4)
-    this.deps.info(
-      `Renewed the CodeCatalyst access token through SSO OIDC; the new one is valid for ${formatDuration(lifetimeMs)}.`
-    )
-    const renewed: RenewedToken = {
-      accessToken: minted.accessToken,
-      expiresAt: this.expiresAt,
-      refreshToken: this.refreshToken
-    }
-    if (keeper) await this.save(keeper, renewed, deadline)
-    else if (rotated) this.deps.warning(NOT_SAVED_WARNING)
-    return minted.accessToken
-  }
-
-  /** Saves the renewed session; a failure is kept for the end of the step, a success clears it. */
-  private async save(
-    keeper: SessionKeeper,
-    renewed: RenewedToken,
-    deadline?: number
-  ): Promise<void> {
+  private async renewOnce(deadline?: number): Promise<string> {
+    let renewal: Renewal
     try {
-      this.savedAt = await keeper.save(
-        savedAt => renewedCacheFile(this.session, renewed, savedAt),
-        deadline
-      )
-      this.unsavedReason = undefined
-      this.deps.info(`Saved the renewed SSO session to the secret ${keeper.place}.`)
+      renewal = await renewSession(this.session, this.refreshToken, deadline, this.deps)
     } catch (error) {
-      if (!(error instanceof CredentialError)) throw error
-      this.unsavedReason = error.message
-      this.deps.info(
-        'Could not save the renewed SSO session; the job goes on with the renewed token, and the step will fail at its end.'
-      )
+      if (error instanceof RenewalError && error.stage === 'create-token' && !error.passing)
+        this.refused = error
+      throw error
     }
+    this.renewals++
+    this.refreshToken = renewal.refreshToken
+    this.accessToken = renewal.accessToken
+    this.expiresAt = renewal.expiresAt
+    this.windows = {
+      advisory: Math.min(SSO_REFRESH_WINDOW_MS, renewal.lifetimeMs / 4),
+      mandatory: Math.min(SSO_MANDATORY_WINDOW_MS, renewal.lifetimeMs / 6)
+    }
+    this.nextEarlyAt = 0
+    this.unsavedReason = renewal.unsaved
+    const { markerProblem } = renewal
+    if (markerProblem && !markerProblem.fatal)
+      this.deps.warning(markerProblem.message, 'CodeCatalyst SSO session marker not updated')
+    this.markerFailure = markerProblem?.fatal ? markerProblem.message : undefined
+    if (!this.deps.store && renewal.rotated)
+      this.deps.warning(NOT_SAVED_WARNING, 'CodeCatalyst SSO session not saved')
+    return renewal.accessToken
   }
 }
 

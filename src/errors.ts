@@ -5,11 +5,47 @@ import { SHOWN, redact, untrusted } from './safe-text.js'
 /** How a failure may be retried: throttling backs off longer than a transient fault. */
 export type RetryClass = 'throttling' | 'transient'
 
+/**
+ * What kind of failure an error is, decided once, here, for every service: what is retried, what is said, and
+ * whose fault it is all follow from it.
+ * - throttled: the service asks the client to slow down (429, ThrottlingException, GitHub's rate limits);
+ * - unavailable: the service or the network failed in a way that passes (500, 502, 503, 504, a reset, a timeout);
+ * - unreachable: the request cannot get through as configured (DNS, TLS, the proxy refused);
+ * - unauthorized (401), forbidden (403), not-found (404), rejected (any other 4xx, and 501): the request or its
+ *   credential is at fault;
+ * - cancelled: the job's cancellation cut the request short or kept it from being sent;
+ * - malformed: the answer was not what the service promises.
+ */
+export type FailureKind =
+  | 'throttled'
+  | 'unavailable'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'rejected'
+  | 'cancelled'
+  | 'malformed'
+
+/** The failures that pass by themselves: worth retrying, and never the caller's fault. */
+export function isPassing(kind: FailureKind): boolean {
+  return kind === 'throttled' || kind === 'unavailable'
+}
+
 /** A failed API call. `attempts` is set by the retry helper when it gives up. */
 export abstract class ApiError extends Error {
   attempts = 1
   retryAfterMs?: number
-  abstract readonly retry: RetryClass | undefined
+  abstract readonly kind: FailureKind
+
+  /** How it is retried, from its kind: throttling backs off longer; nothing else is retried. */
+  get retry(): RetryClass | undefined {
+    return this.kind === 'throttled'
+      ? 'throttling'
+      : this.kind === 'unavailable'
+        ? 'transient'
+        : undefined
+  }
 
   constructor(
     readonly operation: string,
@@ -39,7 +75,7 @@ export abstract class ApiError extends Error {
 /** The service answered with an error status. */
 export class ServiceError extends ApiError {
   override readonly name = 'ServiceError'
-  readonly retry: RetryClass | undefined
+  readonly kind: FailureKind
 
   constructor(
     operation: string,
@@ -50,7 +86,7 @@ export class ServiceError extends ApiError {
     readonly requestId: string | undefined,
     bodyKind: 'json' | 'html' | 'empty' | 'other',
     hints: ErrorHints = CODECATALYST_HINTS,
-    /** A rate limit that is not a 429 (GitHub answers 403 with x-ratelimit-remaining: 0). */
+    /** A rate limit that is not a 429 (GitHub answers 403 to a client over its rate limits). */
     rateLimited = false
   ) {
     const what = type ? `${type} (HTTP ${status})` : `HTTP ${status}`
@@ -62,25 +98,50 @@ export class ServiceError extends ApiError {
           ? ' with an empty body'
           : ''
     const request = requestId ? ` [request id ${requestId}]` : ''
+    const kind = serviceFailureKind(status, type, rateLimited)
     super(operation, `${what}${said}${request}`, hintFor(status, type, hints))
-    this.retry =
-      status === 429 || type === 'ThrottlingException' || rateLimited
-        ? 'throttling'
-        : [500, 502, 503, 504].includes(status)
-          ? 'transient'
-          : undefined
+    this.kind = kind
   }
+}
+
+function serviceFailureKind(status: number, type: string | undefined, rateLimited: boolean) {
+  if (status === 429 || type === 'ThrottlingException' || rateLimited) return 'throttled'
+  if ([500, 502, 503, 504].includes(status)) return 'unavailable'
+  const byStatus: Record<number, FailureKind> = {
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not-found'
+  }
+  return byStatus[status] ?? 'rejected'
 }
 
 /** The credential could not be had, renewed or kept; the message says what to do. Never retried. */
 export class CredentialError extends Error {
-  override readonly name = 'CredentialError'
+  override readonly name: string = 'CredentialError'
+}
+
+/** Where a renewal of the SSO session stopped: before anything was spent, at CreateToken, or saving. */
+export type RenewalStage = 'check' | 'create-token' | 'save'
+
+/** A renewal of the SSO session that did not happen or did not finish; the message says what to do. */
+export class RenewalError extends CredentialError {
+  override readonly name: string = 'RenewalError'
+
+  constructor(
+    message: string,
+    readonly stage: RenewalStage,
+    /** The failure passes by itself (throttling, a service or network fault): trying later may succeed. */
+    readonly passing: boolean,
+    options?: ErrorOptions
+  ) {
+    super(message, options)
+  }
 }
 
 /** The request never got a complete answer: refused, reset, timed out, cut short. */
 export class TransportError extends ApiError {
   override readonly name = 'TransportError'
-  readonly retry: RetryClass | undefined
+  readonly kind: FailureKind
 
   constructor(
     operation: string,
@@ -88,19 +149,22 @@ export class TransportError extends ApiError {
     message: string
   ) {
     super(operation, message)
-    this.retry = RETRYABLE_NETWORK_CODES.has(code) ? 'transient' : undefined
-  }
-
-  /** The job's cancellation cut it short (ECANCELED) or kept it from being sent (ENOTSENT). */
-  get cancelled(): boolean {
-    return this.code === 'ECANCELED' || this.code === 'ENOTSENT'
+    // ECANCELED: the job's cancellation cut it short; ENOTSENT: it kept it from being sent.
+    this.kind =
+      code === 'ECANCELED' || code === 'ENOTSENT'
+        ? 'cancelled'
+        : code === 'ERESPONSETOOLARGE'
+          ? 'malformed'
+          : RETRYABLE_NETWORK_CODES.has(code)
+            ? 'unavailable'
+            : 'unreachable'
   }
 }
 
 /** The service answered 2xx or 3xx, but not with what the model promises. Never retried. */
 export class ResponseError extends ApiError {
   override readonly name = 'ResponseError'
-  readonly retry = undefined
+  readonly kind = 'malformed'
 }
 
 const RETRYABLE_NETWORK_CODES = new Set([
@@ -200,12 +264,40 @@ export function serviceErrorFrom(
     typeof requestId === 'string' ? untrusted(requestId, SHOWN.id) : undefined,
     bodyKind,
     hints,
-    // GitHub's rate limits: 403 with no requests left, or with a Retry-After (its secondary limit).
-    status === 403 &&
-      (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined)
+    status === 403 && isGitHubRateLimit(headers, message)
   )
-  error.retryAfterMs = parseRetryAfter(headers['retry-after'])
+  error.retryAfterMs =
+    parseRetryAfter(headers['retry-after']) ??
+    (error.kind === 'throttled' ? rateLimitWaitMs(status, headers) : undefined)
   return error
+}
+
+/**
+ * GitHub's rate limits answered 403: its primary limit (no requests left), its secondary limit (a Retry-After,
+ * or only its message). A 429 is throttling whatever its body says.
+ */
+function isGitHubRateLimit(headers: IncomingHttpHeaders, message: unknown): boolean {
+  return (
+    headers['x-ratelimit-remaining'] === '0' ||
+    headers['retry-after'] !== undefined ||
+    (typeof message === 'string' && /\brate limit/i.test(message))
+  )
+}
+
+/**
+ * How long GitHub asks a rate-limited client to wait when it sends no Retry-After: until x-ratelimit-reset
+ * (epoch seconds) when no requests are left, else, for a 403 over its secondary limit, a minute (GitHub's
+ * guidance). Undefined for anything else: the backoff decides.
+ */
+function rateLimitWaitMs(
+  status: number,
+  headers: IncomingHttpHeaders,
+  now = Date.now()
+): number | undefined {
+  const reset = Number(headers['x-ratelimit-reset'])
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
+    return Math.max(0, reset * 1000 - now)
+  return status === 403 ? 60_000 : undefined
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in milliseconds; undefined if absent or unreadable. */

@@ -30,3 +30,8 @@ export function runDurationSeconds(run: { startTime?: string; endTime?: string }
 export function workflowsPageUrl(space: string, project: string): string {
   return `${CONSOLE_URL}/spaces/${encodeURIComponent(space)}/projects/${encodeURIComponent(project)}/workflows`
 }
+
+/** Text as a sentence: with one full stop at its end, whether it had one or not. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}

@@ -11,7 +11,7 @@ import { SHOWN, untrusted } from './safe-text.js'
 
 export interface HttpRequest {
   operation: string
-  method: 'GET' | 'PUT' | 'POST'
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH'
   url: string
   headers: Record<string, string>
   body?: string

@@ -92,8 +92,8 @@ export function getSettings(
     DEFAULT_ENDPOINT,
     problems
   )
-  const notices: string[] = []
-  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems, notices)
+  const said = { notices: [] as string[], warnings: [] as string[] }
+  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems, said)
   const requestTimeoutMs = readSeconds(
     Inputs.RequestTimeoutSeconds,
     input(Inputs.RequestTimeoutSeconds),
@@ -117,7 +117,7 @@ export function getSettings(
     maxAttempts,
     requestTimeoutMs,
     github: gitHubContext(env),
-    notices
+    ...said
   }
 }
 
@@ -129,14 +129,15 @@ function readName(name: Inputs, value: string, problems: string[]): string {
 }
 
 /**
- * `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. A value from the environment
- * that the SDKs accept but that is over the action's range was set for other tools: it is capped, with a notice.
+ * `max-attempts`, else AWS_MAX_ATTEMPTS (the SDKs' variable), else the default. The variable is set for other
+ * tools, not as this step's input: a value over the action's range is capped, with a notice, and one that is
+ * no whole number from the range at all is ignored, with a warning.
  */
 function readMaxAttempts(
   value: string,
   env: NodeJS.ProcessEnv,
   problems: string[],
-  notices: string[]
+  said: { notices: string[]; warnings: string[] }
 ): number {
   const fromEnv = env[ENV_MAX_ATTEMPTS]?.trim()
   if (value || !fromEnv)
@@ -147,14 +148,21 @@ function readMaxAttempts(
       problems
     )
   const source = `Environment variable ${ENV_MAX_ATTEMPTS}`
-  const { max } = MAX_ATTEMPTS_RANGE
-  if (!/^\d+$/.test(fromEnv) || Number(fromEnv) <= max)
-    return readWholeNumber(source, fromEnv, MAX_ATTEMPTS_RANGE, problems)
-  notices.push(
-    `${source} is ${fromEnv}; this action makes at most ${max} attempts per call, so it uses ${max}. ` +
-      `Set the '${Inputs.MaxAttempts}' input to choose another number for this step.`
+  const { min, max } = MAX_ATTEMPTS_RANGE
+  const n = /^\d+$/.test(fromEnv) ? Number(fromEnv) : NaN
+  if (n >= min && n <= max) return n
+  const choose = `Set the '${Inputs.MaxAttempts}' input to choose another number for this step.`
+  if (n > max) {
+    said.notices.push(
+      `${source} is ${fromEnv}; this action makes at most ${max} attempts per call, so it uses ${max}. ${choose}`
+    )
+    return max
+  }
+  said.warnings.push(
+    `${source} is ${quote(fromEnv)}, which is not a number of attempts from ${min} to ${max}: it is ignored, ` +
+      `and this step makes ${DEFAULT_MAX_ATTEMPTS} attempts per call. ${choose}`
   )
-  return max
+  return DEFAULT_MAX_ATTEMPTS
 }
 
 function readClientToken(value: string, problems: string[]): string | undefined {

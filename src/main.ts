@@ -3,11 +3,13 @@ import { listenForCancel } from './cancellation.js'
 import { connect, maskSecret } from './clients.js'
 import { followRun } from './follow-run.js'
 import { getSettings, secretsIn } from './input-helper.js'
+import type { SessionReport } from './credentials.js'
 import type { Settings } from './settings.js'
 import { errorText, failureFrom, successLine, waitFailure } from './outcome.js'
 import {
   setClientTokenOutput,
   setRunOutputs,
+  setSessionOutputs,
   setWaitOutputs,
   setWorkflowOutputs
 } from './outputs.js'
@@ -28,8 +30,9 @@ export async function run(): Promise<void> {
   }
 
   for (const notice of settings.notices) core.notice(notice)
+  for (const warning of settings.warnings) core.warning(warning)
   const cancel = listenForCancel(line => core.info(line))
-  const { client, credentials } = connect(settings, cancel.signal)
+  const { client, credentials } = connect(settings, cancel)
   const { target, wait } = settings
   const report: Report = { space: settings.space, project: settings.project }
   try {
@@ -62,12 +65,14 @@ export async function run(): Promise<void> {
   } finally {
     cancel.stop()
   }
-  await finish(report, credentials.unsaved())
+  await finish(report, credentials.report())
 }
 
 /** The step's result, its last line and the job summary. A renewed session that was not saved fails it too. */
-async function finish(report: Report, unsaved: string | undefined): Promise<void> {
-  report.failure = [report.failure, unsaved].filter(Boolean).join('\n') || undefined
+async function finish(report: Report, session: SessionReport | undefined): Promise<void> {
+  setSessionOutputs(session)
+  report.session = session
+  report.failure = [report.failure, session?.failure].filter(Boolean).join('\n') || undefined
   if (report.failure) core.setFailed(report.failure)
   else if (report.wait && report.runId) core.info(successLine(report.runId, report.wait))
   await writeSummary(report).catch((error: unknown) =>

@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { Outputs } from './constants.js'
 import { runDurationSeconds } from './format.js'
+import type { SessionReport } from './credentials.js'
 import type { WaitResult } from './wait.js'
 import type { IdentifiedWorkflow } from './workflow-resolver.js'
 
@@ -30,4 +31,14 @@ export function setWaitOutputs(result: WaitResult, workflowKnown: boolean): void
   const duration = runDurationSeconds(run)
   if (duration !== undefined) core.setOutput(Outputs.DurationSeconds, String(duration))
   if (!workflowKnown && run.workflowId) core.setOutput(Outputs.WorkflowId, run.workflowId)
+}
+
+/**
+ * What became of the SSO session (none with a plain token): set at the step's end, whatever its result, for an
+ * `if: failure()` step.
+ */
+export function setSessionOutputs(session: SessionReport | undefined): void {
+  if (!session) return
+  core.setOutput(Outputs.SessionRenewed, String(session.renewed))
+  if (session.saved !== undefined) core.setOutput(Outputs.SessionSaved, String(session.saved))
 }

@@ -48,8 +48,9 @@ export function backoffDelay(
 }
 
 /**
- * Runs `operation` until it succeeds, fails with an error that must not be retried, or the
- * attempts or the time budget run out. The last error is rethrown with `attempts` recorded.
+ * Runs `operation` until it succeeds, fails with an error that must not be retried, or the attempts or the
+ * time budget run out, or the server asks for a longer wait (Retry-After) than one delay may take. The last
+ * error is rethrown with `attempts` recorded.
  */
 export async function withRetries<T>(
   operation: () => Promise<T>,
@@ -65,6 +66,8 @@ export async function withRetries<T>(
       if (!(error instanceof ApiError)) throw error
       error.attempts = attempt
       if (!error.retry || attempt >= policy.maxAttempts) throw error
+      // The server asks for a longer wait than any retry may take: trying sooner is refused again.
+      if ((error.retryAfterMs ?? 0) > policy.maxDelayMs) throw error
       const delayMs = backoffDelay(policy, error.retry, attempt, deps.random, error.retryAfterMs)
       if (deps.now() - started + delayMs > policy.budgetMs) throw error
       onRetry({ error, attempt, maxAttempts: policy.maxAttempts, delayMs })

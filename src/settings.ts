@@ -33,8 +33,6 @@ export interface SsoSession {
   /** When the client registration (clientId/clientSecret) ends, in ms since the epoch. */
   registrationExpiresAt?: number
   refreshToken: string
-  /** When the action saved this copy to its secret, by GitHub's clock; absent in a copy stored by hand. */
-  savedAt?: number
   /** Every member of the file as given: a saved session keeps what the action does not read. */
   members: Readonly<Record<string, unknown>>
 }
@@ -99,4 +97,6 @@ export interface Settings {
   github: GitHubContext
   /** What was adjusted rather than refused, to say once before anything else. */
   notices: string[]
+  /** What was ignored (set for other tools, not this step) and replaced by a default, likewise. */
+  warnings: string[]
 }

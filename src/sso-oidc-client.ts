@@ -2,8 +2,8 @@
  * SSO OIDC `CreateToken` with the refresh-token grant (sso-oidc 2019-06-10, rest-json, no auth):
  * how an AWS CLI SSO session's access token is renewed.
  */
-import { type ApiDeps, callJsonApi, missingFromResponse } from './api-call.js'
-import { Inputs, SSO_LOGIN_COMMAND } from './constants.js'
+import { type ApiDeps, type CallScope, callJsonApi, missingFromResponse } from './api-call.js'
+import { Inputs, LOG_IN_AGAIN } from './constants.js'
 import {
   CredentialError,
   type ErrorHints,
@@ -37,8 +37,6 @@ export interface MintedToken {
   /** A replacement refresh token, when the service rotates it. */
   refreshToken?: string
 }
-
-const LOG_IN_AGAIN = `log in again (${SSO_LOGIN_COMMAND}) and store the new cache file in the '${Inputs.SsoSession}' secret`
 
 /**
  * Why SSO OIDC may refuse a refresh token, by whether the action saves renewed sessions: each refresh
@@ -118,7 +116,7 @@ export class SsoOidcClient {
    * connection. Throttling, 5xx and network faults are retried as the SDKs retry them; when an attempt may have
    * reached SSO OIDC before it failed, a refused refresh token on a later attempt says so.
    */
-  async createToken(grant: RefreshGrant, deadline?: number): Promise<MintedToken> {
+  async createToken(grant: RefreshGrant, scope: CallScope = {}): Promise<MintedToken> {
     const operation = 'CreateToken'
     const watched = watchForLostAnswers(this.deps.transport)
     const body = await callJsonApi(
@@ -138,7 +136,7 @@ export class SsoOidcClient {
         hints: ssoOidcHints(this.config.savesSessions),
         secretResponse: true,
         fresh: true,
-        deadline
+        ...scope
       },
       { ...this.deps, transport: watched.transport }
     ).catch((error: unknown) => {

@@ -3,7 +3,7 @@
  * `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json.
  * Pure: parses and validates, never prints, and never puts a secret value in a message.
  */
-import { Inputs, MAX_SSO_SESSION_LENGTH, SAVED_AT_MEMBER, SSO_LOGIN_COMMAND } from './constants.js'
+import { Inputs, MAX_SSO_SESSION_LENGTH, SSO_LOGIN_COMMAND } from './constants.js'
 import { isRecord } from './errors.js'
 import { isoDate, isoSeconds } from './format.js'
 import { isBearerToken, quote } from './safe-text.js'
@@ -70,7 +70,6 @@ export function parseSsoSession(
     )
   const expiresAt = members.time('expiresAt')
   const registrationExpiresAt = members.time('registrationExpiresAt')
-  const savedAt = members.time(SAVED_AT_MEMBER)
   if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
     problems.push(
       `${NAME}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
@@ -88,28 +87,26 @@ export function parseSsoSession(
     clientSecret,
     registrationExpiresAt,
     refreshToken,
-    savedAt,
     members: record
   }
 }
 
 /**
- * The cache file of a renewed session, as the AWS CLI writes it: the new access token and its end, the
- * newest refresh token, every other member as given, and when the action saved it (`savedAt`, GitHub's clock).
+ * The cache file of a renewed session, as the AWS CLI writes it: the new access token and its end, the newest
+ * refresh token, and every other member as given (but the save time that earlier versions of the action added).
  */
-export function renewedCacheFile(
-  session: SsoSession,
-  renewed: RenewedToken,
-  savedAt: number
-): string {
+export function renewedCacheFile(session: SsoSession, renewed: RenewedToken): string {
+  const { [LEGACY_SAVED_AT_MEMBER]: _savedAt, ...members } = session.members
   return JSON.stringify({
-    ...session.members,
+    ...members,
     accessToken: renewed.accessToken,
     expiresAt: isoSeconds(renewed.expiresAt),
-    refreshToken: renewed.refreshToken,
-    [SAVED_AT_MEMBER]: isoSeconds(savedAt)
+    refreshToken: renewed.refreshToken
   })
 }
+
+/** What versions of the action before the marker variable added to the file: when it saved it. */
+const LEGACY_SAVED_AT_MEMBER = 'githubSecretSavedAt'
 
 const NAME = `Input '${Inputs.SsoSession}'`
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { SessionReport } from './credentials.js'
 import { formatDuration, runDurationSeconds, workflowsPageUrl } from './format.js'
 import type { WaitResult } from './wait.js'
 import type { IdentifiedWorkflow } from './workflow-resolver.js'
@@ -15,6 +16,16 @@ export interface Report {
   failure?: string
   /** The job was cancelled while the start was in flight: whether a run exists is unknown. */
   startUnknown?: boolean
+  /** What became of the SSO session, when the step used one. */
+  session?: SessionReport
+}
+
+/** One line on the SSO session: renewed or not, and whether the secret holds what the next job needs. */
+function sessionLine(session: SessionReport | undefined): string | undefined {
+  if (!session) return undefined
+  const renewed = session.renewed ? 'renewed' : 'not renewed'
+  if (session.saved === undefined) return renewed
+  return `${renewed}; ${session.saved ? 'the secret holds a session the next job can renew' : 'the secret holds no session the next job can renew: log in again'}`
 }
 
 /** Escapes text for the HTML that the job summary is rendered from. */
@@ -62,7 +73,8 @@ export async function writeSummary(report: Report): Promise<void> {
     ['Status', run?.status],
     ['Started', run?.startTime],
     ['Finished', run?.endTime],
-    ['Duration', duration === undefined ? undefined : formatDuration(duration * 1000)]
+    ['Duration', duration === undefined ? undefined : formatDuration(duration * 1000)],
+    ['SSO session', sessionLine(report.session)]
   ]
   const summary = core.summary.addHeading(escapeHtml(heading(report)), 2).addTable([
     [

@@ -1,6 +1,6 @@
 import type { WorkflowRun } from './codecatalyst-client.js'
 import { ApiError } from './errors.js'
-import { formatDuration } from './format.js'
+import { formatDuration, sentence } from './format.js'
 import { RUN_STATUSES, isFinished } from './model.js'
 
 export interface WaitOptions {
@@ -79,7 +79,7 @@ export async function waitForRun(deps: WaitDeps, options: WaitOptions): Promise<
       if (deps.signal.aborted) return result('cancelled')
       if (!(error instanceof ApiError) || !error.retry) throw error
       if (deps.now() >= deadline) return result('timed-out')
-      deps.warning(`${error.logLine()}. Still waiting: polling goes on until the timeout.`)
+      deps.warning(`${sentence(error.logLine())} Still waiting: polling goes on until the timeout.`)
     }
     const nextPoll = pollStarted + options.pollIntervalMs
     const finalCheck = deadline - FINAL_CHECK_MS

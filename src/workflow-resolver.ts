@@ -5,7 +5,7 @@ import {
   type Workflow,
   type WorkflowRun
 } from './codecatalyst-client.js'
-import { ApiError, ResponseError, ServiceError, TransportError } from './errors.js'
+import { ApiError, ResponseError, ServiceError } from './errors.js'
 import { Inputs } from './constants.js'
 import { quote } from './safe-text.js'
 import type { WorkflowRef } from './settings.js'
@@ -97,8 +97,12 @@ export async function readWorkflow(
   } catch (error) {
     // Only GetWorkflow's own failure is skipped: one to get the credential (CreateToken), or a cancel,
     // ends the step.
-    const cancelled = error instanceof TransportError && error.cancelled
-    if (!(error instanceof ApiError) || error.operation !== 'GetWorkflow' || cancelled) throw error
+    if (
+      !(error instanceof ApiError) ||
+      error.operation !== 'GetWorkflow' ||
+      error.kind === 'cancelled'
+    )
+      throw error
     debug(`Could not read workflow ${workflowId} before starting it: ${error.logLine()}`)
     return undefined
   }
