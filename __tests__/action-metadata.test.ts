@@ -12,19 +12,32 @@ import {
   DEFAULT_REQUEST_TIMEOUT_SECONDS,
   DEFAULT_SUCCEED_ON,
   DEFAULT_WAIT_TIMEOUT_SECONDS,
+  BUILDER_ID_REGION,
+  BUILDER_ID_START_URL,
   Inputs,
+  LOGIN_INPUTS,
+  LoginOutputs,
   Outputs
 } from '../src/constants.js'
 
 const root = join(import.meta.dirname, '..')
 const read = (file: string) => readFileSync(join(root, file), 'utf8')
 
+/** The inputs only the login action has. */
+const LOGIN_ONLY: readonly string[] = [
+  Inputs.StartUrl,
+  Inputs.SsoRegion,
+  Inputs.LoginTimeoutSeconds,
+  Inputs.IfNeeded,
+  Inputs.ExpectedUser
+]
+
 interface Entry {
   description?: string
   required?: boolean
   default?: string
 }
-const action = parse(read('action.yml')) as {
+interface ActionYml {
   name: string
   description: string
   author: string
@@ -33,6 +46,8 @@ const action = parse(read('action.yml')) as {
   outputs: Record<string, Entry>
   runs: { using: string; main: string }
 }
+const action = parse(read('action.yml')) as ActionYml
+const loginAction = parse(read('login/action.yml')) as ActionYml
 
 /** The rows of the README table under `## heading`: first cell (without backticks) -> cells. */
 function readmeTable(heading: string): Map<string, string[]> {
@@ -69,7 +84,8 @@ describe('action.yml', () => {
   })
 
   it('declares exactly the inputs and outputs the code reads and writes', () => {
-    expect(sorted(Object.keys(action.inputs))).toEqual(sorted(Object.values(Inputs)))
+    const inputs = Object.values(Inputs).filter(name => !LOGIN_ONLY.includes(name))
+    expect(sorted(Object.keys(action.inputs))).toEqual(sorted(inputs))
     expect(sorted(Object.keys(action.outputs))).toEqual(sorted(Object.values(Outputs)))
   })
 
@@ -98,6 +114,37 @@ describe('action.yml', () => {
       .filter(([, e]) => e.required)
       .map(([name]) => name)
     expect(sorted(required)).toEqual(sorted([Inputs.Space, Inputs.Project]))
+  })
+})
+
+describe('login/action.yml', () => {
+  it('runs its own committed bundle on node24', () => {
+    expect(loginAction.runs).toEqual({ using: 'node24', main: '../dist/login/index.js' })
+    expect(existsSync(join(root, 'login', loginAction.runs.main))).toBe(true)
+    expect(loginAction.name && loginAction.description && loginAction.branding.icon).toBeTruthy()
+  })
+
+  it('declares exactly the inputs and outputs the login reads and writes, each described', () => {
+    expect(sorted(Object.keys(loginAction.inputs))).toEqual(sorted(LOGIN_INPUTS))
+    expect(sorted(Object.keys(loginAction.outputs))).toEqual(sorted(Object.values(LoginOutputs)))
+    for (const entry of [
+      ...Object.values(loginAction.inputs),
+      ...Object.values(loginAction.outputs)
+    ])
+      expect(entry.description?.trim()).toBeTruthy()
+  })
+
+  it('gives the defaults the code falls back to, and the boolean one a default', () => {
+    expect(loginAction.inputs[Inputs.StartUrl]!.default).toBe(BUILDER_ID_START_URL)
+    expect(loginAction.inputs[Inputs.SsoRegion]!.default).toBe(BUILDER_ID_REGION)
+    expect(loginAction.inputs[Inputs.IfNeeded]!.default).toBe('true')
+    expect(loginAction.inputs[Inputs.RequestTimeoutSeconds]!.default).toBe(
+      String(DEFAULT_REQUEST_TIMEOUT_SECONDS)
+    )
+    const required = Object.entries(loginAction.inputs).filter(([, e]) => e.required)
+    expect(sorted(required.map(([name]) => name))).toEqual(
+      sorted([Inputs.SsoSessionSecret, Inputs.GitHubToken])
+    )
   })
 })
 

@@ -46,7 +46,8 @@ function sso(
     save: async (_file, _checked, renewed) => {
       events.push(`save ${renewed}`)
       return {}
-    }
+    },
+    superseded: async () => false
   }
   const controller = new AbortController()
   const credentials = new SsoCredentials(
@@ -278,10 +279,10 @@ describe('a needed renewal', () => {
     expect(credentials.report()).toMatchObject({ renewed: false, saved: false })
   })
 
-  it('runs CreateToken on its own budget, not on the caller deadline', async () => {
+  it('runs CreateToken on its own budget (half the renewal budget), not on the caller deadline', async () => {
     const { credentials, scopes, now } = sso({ expiresAt: 0 }, 3600, { store: true })
     await credentials.token(now() + 500)
-    expect(scopes[0]?.deadline).toBe(now() + 60_000)
+    expect(scopes[0]).toMatchObject({ deadline: now() + 30_000, untilDeadline: false })
     expect(scopes[0]?.signal?.aborted).toBe(false)
   })
 })

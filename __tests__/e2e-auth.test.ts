@@ -98,7 +98,7 @@ describe('an SSO session', () => {
     const result = await run(session)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^Input 'sso-session': its SSO client registration expired on 2026-01-02 \(registrationExpiresAt\).*Run `aws sso login --profile <profile>`/
+      /^Input 'sso-session': its SSO client registration expired on 2026-01-02 \(registrationExpiresAt\).*log in again: run the login workflow.*`aws sso login --profile <profile>`/
     )
     expect(standIn.requests).toHaveLength(0)
   })
@@ -125,7 +125,7 @@ describe('an SSO session', () => {
     const result = await run(session)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' was refused\. SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'.*log in again \(aws sso login --profile <profile>\)/s
+      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' was refused\. SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'.*log in again: run the login workflow.*`aws sso login --profile <profile>`/s
     )
     expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
     expect(codeCatalystRequests()).toHaveLength(0)

@@ -10,7 +10,7 @@ import { maskingPrinter } from '../scripts/runner.js'
 const root = join(import.meta.dirname, '..')
 
 describe('npm start', () => {
-  it('runs two jobs that share the secret, and prints no secret and no ::add-mask:: line', () => {
+  it('runs a login, then two jobs that share the secret, and prints no secret and no ::add-mask:: line', () => {
     const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
     const run = spawnSync(process.execPath, [tsx, 'scripts/start.ts', '--start-only'], {
       cwd: root,
@@ -19,9 +19,16 @@ describe('npm start', () => {
       timeout: 60_000
     })
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' })
+    expect(run.stdout).toContain("=== Job 'login'")
+    expect(run.stdout).toMatch(
+      /^https:\/\/device\.sso\.us-east-1\.amazonaws\.com\/\?user_code=[A-Z]{4}-[A-Z]{4}$/m
+    )
+    expect(run.stdout).toMatch(
+      /Saved the new SSO session to the secret CODECATALYST_SSO_SESSION of octo-org\/app\./
+    )
     expect(run.stdout).toContain("=== Job 'deploy-again'")
     expect(run.stdout).toMatch(
-      /2 renewals, each with the refresh token the secret held \(the stored one, then the one the previous job saved\); 2 saves/
+      /one login, approved in the browser; then 2 renewals, each with the refresh token the secret held; 3 saves/
     )
     expect(run.stdout).not.toContain('::add-mask::')
     // What the stand-ins issue: refresh and access tokens, the client secret, the GitHub token.

@@ -289,7 +289,7 @@ describe('renewals', () => {
     expect(result.code).toBe(1)
     expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): Forbidden.*\nCodeCatalyst refused the renewed token too\. Either the user of the SSO session lacks a role in the project that may run workflows \(Contributor or Project administrator\).*or the session's CodeCatalyst access has ended \(AWS Builder ID ends it after some days even while renewals still succeed\): aws sso login/s
+      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): Forbidden.*\nCodeCatalyst refused the renewed token too\. Either the user of the SSO session lacks a role in the project that may run workflows \(Contributor or Project administrator\).*or the session's CodeCatalyst access has ended \(AWS Builder ID ends it after some days even while renewals still succeed\): log in again: run the login workflow.*aws sso login/s
     )
   })
 

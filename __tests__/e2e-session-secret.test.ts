@@ -43,6 +43,7 @@ const REPOSITORY = 'octo-org/app'
 const TOKENS: GitHubSecretsOptions['tokens'] = {
   github_pat_writer: { kind: 'pat', secrets: 'write', variables: 'write' },
   github_pat_reader: { kind: 'pat', secrets: 'read', variables: 'read' },
+  github_pat_secrets_reader: { kind: 'pat', secrets: 'read', variables: 'write' },
   github_pat_no_variables: { kind: 'pat', secrets: 'write' },
   github_pat_env_writer: {
     kind: 'pat',
@@ -256,7 +257,9 @@ describe('write-back across jobs', () => {
     // dist/ without the chunks that import() loads: the SSO OIDC client, the writer, the proxy tunnel.
     const bare = mkdtempSync(join(tmpdir(), 'bare-dist-'))
     try {
-      for (const file of readdirSync(dirname(DIST)).filter(f => !/^\d+\.index\.js$/.test(f)))
+      for (const file of readdirSync(dirname(DIST)).filter(f =>
+        /^(?!\d+\.index\.js$).+\.(js|json|txt)$/.test(f)
+      ))
         copyFileSync(join(dirname(DIST), file), join(bare, file))
       const bundle = join(bare, 'index.js')
       const session = JSON.stringify(codecatalyst.ssoSession({ accessTokenValidForSeconds: 3600 }))
@@ -390,6 +393,26 @@ describe('GitHub at its worst: nothing spent is lost, and the next job needs no 
     expectSessionKept()
   }, 60_000)
 
+  it("an early renewal's hung check takes at most half the wait's time left, and the wait sees the run finish", async () => {
+    // 15 min 3 s left: the first polls use the token as it is; 3 s in, a renewal is tried early.
+    await serve({ accessTokenValidForSeconds: 15 * 60 + 3 })
+    github.failNext('GetRepoPublicKey', 'hang')
+    const result = await job({
+      inputs: {
+        wait: 'true',
+        'wait-timeout-seconds': '8',
+        'poll-interval-seconds': '1',
+        'request-timeout-seconds': '60'
+      }
+    })
+    expectSuccess(result)
+    expect(result.outputs).toMatchObject({ status: 'SUCCEEDED', 'session-renewed': 'false' })
+    expect(result.stdout).toMatch(
+      /::warning title=CodeCatalyst SSO session not renewed ahead of time::Could not renew the SSO session ahead of time: GetRepoPublicKey failed: no complete response within 2\.\d s/
+    )
+    expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(0)
+  }, 30_000)
+
   it.each<[string, GitHubOperation, Fault]>([
     ['CreateToken in flight', 'GetRepoPublicKey', 'none'],
     ['the save in flight', 'CreateOrUpdateRepoSecret', { delayMs: 800 }]
@@ -441,32 +464,70 @@ describe('GitHub at its worst: nothing spent is lost, and the next job needs no 
 describe('no single failed write makes a live secret look replaced', () => {
   it('the marker written but not the secret: the step says so, and the next job spends nothing and says the last save was lost', async () => {
     await serve({ sso: TEN_MINUTES })
-    github.failNext('CreateOrUpdateRepoSecret', ...Array<GitHubFault>(3).fill('503'))
-    const first = await job({ inputs: { 'max-attempts': '3' } })
+    // A token that may write the marker but only read the secret: the marker lands, the secret never does.
+    const first = await job({ inputs: { 'github-token': 'github_pat_secrets_reader' } })
     expect(first.code).toBe(1)
-    expect(first.outputs['session-saved']).toBe('false')
-    expect(errorAnnotation(first.stdout)).toMatch(
-      /^The renewed SSO session could not be saved.*gave up after 3 attempts.*Nothing else needs fixing: GitHub was unavailable \(or rate limiting\) for longer than the renewal could wait/s
+    expect(first.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'false' })
+    const error = errorAnnotation(first.stdout) ?? ''
+    expect(error).toMatch(
+      /^The renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: HTTP 403: Resource not accessible by personal access token/
     )
+    // GitHub answered 403: it did not take the save, and the message does not say it may have.
+    expect(error).toContain('The secret holds a spent refresh token')
+    expect(error).not.toContain('may have applied')
+    expect(error).toContain(
+      "Then give 'github-token' write access (it could read the secret but not write it)"
+    )
+    expect(error).toContain(
+      "To recover: log in again: run the login workflow (see 'Log in from GitHub' in the README)"
+    )
+    expect(first.summary).toContain('log in again')
     const next = await job()
     expect(next.code).toBe(1)
     expect(errorAnnotation(next.stdout)).toMatch(
       /^The last renewal of the SSO session was not saved: the marker CODECATALYST_SSO_SESSION_MARKER of octo-org\/app lists this copy's refresh token as replaced, but the secret .* was not written after the marker.*log in again/s
     )
+    expect(next.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'false' })
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
+  }, 60_000)
+
+  it('five 503s in a row on the save: retried for as long as the renewal budget allows, and saved', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('CreateOrUpdateRepoSecret', ...Array<GitHubFault>(5).fill('503'))
+    const [first] = await threeJobs({ inputs: { 'max-attempts': '2' } })
+    expectSuccess(first!)
+    expect(github.requestsFor('CreateOrUpdateRepoSecret').length).toBe(6 + 2)
+  }, 60_000)
+
+  it('a cancel while the marker write hangs: the marker gives way, and the secret is saved', async () => {
+    await serve({ sso: TEN_MINUTES })
+    github.failNext('UpdateRepoVariable', 'hang')
+    const cancel = signalWhen(() => github.requestsFor('UpdateRepoVariable').length > 0)
+    const [first] = await threeJobs({
+      onSpawn: cancel.onSpawn,
+      inputs: { 'request-timeout-seconds': '60' }
+    })
+    expect(first!.code).toBe(1)
+    expect((Date.now() - cancel.signalledAt()) / 1000).toBeLessThan(2.5)
+    expect(first!.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'true' })
+    // The first job wrote the marker once more after the secret, with the time that was left.
+    const [hung, afterSecret] = github.requestsFor('UpdateRepoVariable')
+    expect(afterSecret!.body).toBe(hung!.body)
+    expect(afterSecret!.at).toBeGreaterThan(puts()[0]!.at)
   }, 60_000)
 
   it('the secret written but not the marker: the step warns, and the next job presents the saved session', async () => {
     await serve({ sso: TEN_MINUTES })
-    github.failNext('CreateRepoVariable', ...Array<GitHubFault>(3).fill('503'))
-    const first = await job({ inputs: { 'max-attempts': '3' } })
+    const refused = { status: 422, body: '{"message":"Validation Failed"}' }
+    github.failNext('UpdateRepoVariable', refused, refused)
+    const first = await job()
     expectSuccess(first)
     expect(first.stdout).toMatch(
       /::warning title=CodeCatalyst SSO session marker not updated::Saved the renewed SSO session to the secret CODECATALYST_SSO_SESSION of octo-org\/app, but could not update its marker/
     )
-    expect(marker()).toBeNull()
-    // The marker never learned of the refresh token the first job presented: the next renewals write it anew.
-    await threeJobs({}, 1)
+    // The marker still names the copy the first job presented; the saved one is new to it, so it is presented.
+    expect(marker()?.current).toBe(sha256(presented()[0]!))
+    await threeJobs()
   }, 60_000)
 })
 
@@ -546,23 +607,15 @@ describe('nothing is spent before it can be saved', () => {
     expect(codecatalyst.requests).toHaveLength(0)
   })
 
-  it('a token that can only read: the run starts, outputs are set, and the step fails saying the session was not saved', async () => {
-    await serve()
-    const result = await job({ inputs: { 'github-token': 'github_pat_reader' } })
+  it('a token that may only read the marker fails before anything is spent, naming the permission', async () => {
+    const stored = await serve()
+    const result = await job({ inputs: { 'github-token': 'github_pat_reader' }, session: stored })
     expect(result.code).toBe(1)
-    expect(codecatalyst.runs.size).toBe(1)
-    expect(result.outputs['run-id']).toBe([...codecatalyst.runs.keys()][0])
-    expect(result.outputs).toMatchObject({ 'session-renewed': 'true', 'session-saved': 'false' })
-    const error = errorAnnotation(result.stdout) ?? ''
-    expect(error).toMatch(
-      /^The renewed SSO session could not be saved to the secret CODECATALYST_SSO_SESSION of octo-org\/app: CreateOrUpdateRepoSecret failed: HTTP 403: Resource not accessible by personal access token/
+    expect(errorAnnotation(result.stdout)).toMatch(
+      /^CreateRepoVariable failed: HTTP 403.*'github-token' may not write the marker variable CODECATALYST_SSO_SESSION_MARKER of octo-org\/app: it must be .*Variables: Read and write.*Nothing was renewed/s
     )
-    expect(error).toContain('To recover: log in again (aws sso login --profile <profile>)')
-    expect(error).toContain(
-      "Then give 'github-token' write access (it could read the secret but not write it)"
-    )
-    expect(result.summary).toContain('log in again')
-    expectNoSecretLeak(result, allSecrets())
+    expect(codecatalyst.requests).toHaveLength(0)
+    expectSuccess(await job({ session: stored }))
   })
 
   it('a save that fails once is retried, and the step succeeds', async () => {
@@ -588,12 +641,17 @@ describe('scopes and addresses', () => {
     }
     const result = await job({ inputs })
     expectSuccess(result)
+    const base = '/repos/octo-org/app/environments/production'
     expect(github.requests.map(r => `${r.method} ${r.url}`)).toEqual([
-      'GET /repos/octo-org/app/environments/production/secrets/public-key',
-      `GET /repos/octo-org/app/environments/production/secrets/${SECRET}`,
-      `GET /repos/octo-org/app/environments/production/variables/${MARKER}`,
-      'POST /repos/octo-org/app/environments/production/variables',
-      `PUT /repos/octo-org/app/environments/production/secrets/${SECRET}`
+      `GET ${base}/secrets/public-key`,
+      `GET ${base}/secrets/${SECRET}`,
+      // No marker yet: created before the renewal, which proves the token may write it.
+      `GET ${base}/variables/${MARKER}`,
+      `POST ${base}/variables`,
+      // The renewal's save: the marker, then the secret, then a look that no other writer came between.
+      `PATCH ${base}/variables/${MARKER}`,
+      `PUT ${base}/secrets/${SECRET}`,
+      `GET ${base}/variables/${MARKER}`
     ])
     expect(github.secretValue(SECRET)).toBe(repositoryCopy)
     expect(marker('production')?.current).toBe(sha256(saved('production').refreshToken!))
@@ -618,12 +676,47 @@ describe('scopes and addresses', () => {
 })
 
 describe('jobs that share the secret', () => {
+  it('two steps of one job: the second takes over what the first saved, which no other step can open', async () => {
+    await serve({ sso: TEN_MINUTES })
+    const temp = mkdtempSync(join(tmpdir(), 'runner-temp-'))
+    try {
+      // Both steps are given the secret as it was when the job started, in the same RUNNER_TEMP.
+      const given = github.secretValue(SECRET)!
+      const step = () => job({ session: given, env: { RUNNER_TEMP: temp } })
+      expectSuccess(await step())
+      const savedByFirst = saved().refreshToken
+      const second = await step()
+      expectSuccess(second)
+      expect(second.stdout).toContain(
+        'Using the SSO session that an earlier step of this job saved'
+      )
+      // It renews (10-minute tokens) from what the first step saved, not from the copy it was given.
+      expect(presented()).toEqual([(JSON.parse(given) as CacheFile).refreshToken, savedByFirst])
+      expectSessionKept()
+      // Sealed: no secret of the session is in the file, and a step given another copy cannot open it.
+      const [file] = readdirSync(join(temp, 'codecatalyst-run-workflow'))
+      const sealed = readFileSync(join(temp, 'codecatalyst-run-workflow', file!), 'utf8')
+      for (const secret of allSecrets())
+        expect(sealed.includes(secret) ? secret : 'sealed').toBe('sealed')
+      const other = await job({
+        session: github.secretValue(SECRET)!,
+        env: { RUNNER_TEMP: temp }
+      })
+      expectSuccess(other)
+      expect(other.stdout).not.toContain('earlier step of this job')
+    } finally {
+      rmSync(temp, { recursive: true, force: true })
+    }
+  })
+
   it('two jobs renewing the same copy at once: one wins, the loser never writes, and the next job succeeds', async () => {
     await serve()
     const copy = github.secretValue(SECRET)!
     const results = await Promise.all([job({ session: copy }), job({ session: copy })])
     expect(results.map(r => r.code).sort()).toEqual([0, 1])
     const loser = results.find(r => r.code === 1)!
+    // The winner saved: the secret is live, and the loser does not ask for a login.
+    expect(loser.outputs['session-saved']).toBe('true')
     // The loser met either the spent refresh token, or the winner's marker when it checked.
     expect(errorAnnotation(loser.stdout)).toMatch(
       /Another job that shares the secret may have renewed the session at the same moment.*`max-parallel: 1`, a `concurrency` group, or one job that starts all runs.*re-run this job: it picks up the renewed session|This job's copy of the SSO session is not the latest one/s
@@ -768,10 +861,11 @@ describe('GitHub on the network', () => {
     }
   })
 
-  it("ends a renewal's check by the wait's deadline, having spent nothing", async () => {
-    // 2-second tokens: the first renewal comes before the start, the next one 1.5 s into the wait.
+  it("ends a needed renewal's hung check by the wait's deadline, having spent nothing", async () => {
+    // 2-second tokens: the first renewal comes before the start, the next one, needed, about 2 s into the wait.
     await serve({ sso: { accessTokenLifetimeSeconds: 2 }, statusMs: 5000 })
-    github.failNext('GetRepoVariable', 'none', 'hang')
+    // The check and the look after the save pass; the second renewal's check hangs.
+    github.failNext('GetRepoVariable', 'none', 'none', 'hang')
     const started = Date.now()
     const result = await job({
       inputs: {
@@ -783,7 +877,6 @@ describe('GitHub on the network', () => {
     })
     const seconds = (Date.now() - started) / 1000
     expect(result.code).toBe(1)
-    expect(github.requestsFor('GetRepoVariable')).toHaveLength(2)
     // Without the deadline, the hung request would have run for its 60 s timeout.
     expect(seconds).toBeLessThan(10)
     expect(errorAnnotation(result.stdout)).toMatch(/^Timed out after 4s \(wait-timeout-seconds\)/)

@@ -142,19 +142,26 @@ describe('the kind of a failure, decided once for every service', () => {
     expect([error.kind, error.retry]).toEqual([kind, retry])
   })
 
-  it('waits until a primary rate limit resets, and a minute for a secondary one without Retry-After', () => {
-    const reset = Math.round(Date.now() / 1000) + 30
+  it("waits until a primary rate limit resets by GitHub's clock, and a minute for a secondary one", () => {
+    const date = 'Wed, 02 Dec 2026 05:00:00 GMT'
+    const reset = String(Date.parse(date) / 1000 + 30)
     const primary = serviceErrorFrom(
       'Op',
       403,
-      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      { ...github, date, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
       ''
     )
-    expect(primary.retryAfterMs).toBeGreaterThan(25_000)
-    expect(primary.retryAfterMs).toBeLessThanOrEqual(31_000)
-    const secondary = serviceErrorFrom('Op', 403, {}, '{"message":"secondary rate limit"}')
+    expect(primary.retryAfterMs).toBe(30_000)
+    const secondary = serviceErrorFrom('Op', 403, github, '{"message":"secondary rate limit"}')
     expect(secondary.retryAfterMs).toBe(60_000)
+    expect(serviceErrorFrom('Op', 429, github, '').retryAfterMs).toBe(60_000)
+    // CodeCatalyst's throttling has its own backoff.
     expect(serviceErrorFrom('Op', 429, {}, '').retryAfterMs).toBeUndefined()
+  })
+
+  it("takes no other service's 403 for GitHub's rate limit, Retry-After or not", () => {
+    const waf = serviceErrorFrom('Op', 403, { 'retry-after': '5' }, '{"message":"rate limit"}')
+    expect(waf.kind).toBe('forbidden')
   })
 
   it.each([

@@ -324,7 +324,9 @@ describe('the credential', () => {
         registrationExpiresAt: Date.parse(SESSION.registrationExpiresAt),
         // Kept whole, so a saved session keeps what the action does not read.
         members: SESSION
-      }
+      },
+      // As given: what a step hands the session on under to the later steps of its job.
+      given: JSON.stringify(SESSION)
     })
   })
 

@@ -13,12 +13,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs + 1 modules
 var libsodium_wrappers = __webpack_require__(4768);
+// EXTERNAL MODULE: ./src/api-call.ts + 1 modules
+var api_call = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/constants.ts + 1 modules
 var constants = __webpack_require__(5646);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/api-call.ts + 1 modules
-var api_call = __webpack_require__(7102);
 ;// CONCATENATED MODULE: ./src/github-api.ts
 /**
  * GitHub's REST API (version 2022-11-28) for the Actions secrets and variables of one scope, a repository or
@@ -53,6 +53,10 @@ class GitHubScope {
             environment === undefined
                 ? `${repository}/actions`
                 : `${repository}/environments/${encodeURIComponent(environment)}`;
+    }
+    /** The same scope over another transport (one that watches for answers lost after a write). */
+    over(transport) {
+        return new GitHubScope(this.settings, this.config, { ...this.deps, transport });
     }
     /** GET …/secrets/public-key */
     async publicKey(scope) {
@@ -150,8 +154,6 @@ class GitHubScope {
 
 
 const NOTHING_RENEWED = 'Nothing was renewed, so the SSO session in the secret is untouched';
-/** Network failures that mean a request never reached GitHub. */
-const NEVER_SENT = new Set(['ENOTSENT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROXYREFUSED']);
 class SecretWords {
     secret;
     marker;
@@ -169,20 +171,24 @@ class SecretWords {
         this.place = `${secret.name} of ${where}`;
         this.markerPlace = `${marker} of ${where}`;
     }
-    /** A check before a renewal failed: nothing was spent. */
-    checkFailed(error) {
+    /** A check before a renewal (or a login) failed: nothing was spent, and no one was asked to log in. */
+    checkFailed(error, before = 'renewal') {
+        const [purpose, untouched] = before === 'renewal'
+            ? ['renewing the SSO session', NOTHING_RENEWED]
+            : ['logging in', 'No login was started, and the secret is untouched'];
         const retry = ': re-run the job later.';
+        const unreadable = `the secret ${this.place} could not be read before ${purpose}`;
         const why = {
-            throttled: `GitHub is rate limiting '${constants/* Inputs */.G0.GitHubToken}', so the secret ${this.place} could not be read before renewing the SSO session. ${NOTHING_RENEWED}${retry}`,
-            unavailable: `GitHub is unavailable (or the network to it is), so the secret ${this.place} could not be read before renewing the SSO session. ${NOTHING_RENEWED}${retry}`,
-            unreachable: `GitHub could not be reached at ${this.secret.apiUrl}, so the secret ${this.place} could not be read before renewing the SSO session: check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY. ${NOTHING_RENEWED}.`,
+            throttled: `GitHub is rate limiting '${constants/* Inputs */.G0.GitHubToken}', so ${unreadable}. ${untouched}${retry}`,
+            unavailable: `GitHub is unavailable (or the network to it is), so ${unreadable}. ${untouched}${retry}`,
+            unreachable: `GitHub could not be reached at ${this.secret.apiUrl}, so ${unreadable}: check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY. ${untouched}.`,
             unauthorized: `GitHub did not accept '${constants/* Inputs */.G0.GitHubToken}': it has expired or was revoked. Create a new one, ` +
-                `${constants/* GITHUB_TOKEN_PERMISSIONS */.rQ}, and store it in the secret you pass as '${constants/* Inputs */.G0.GitHubToken}'. ${NOTHING_RENEWED}.`,
-            forbidden: `${this.permissionProblem(error.operation)} ${NOTHING_RENEWED}.`,
-            'not-found': `${this.notFound(error.operation)} ${NOTHING_RENEWED}.`,
-            malformed: `GitHub's answer to ${error.operation} is not what its API promises, so the secret ${this.place} could not be checked before renewing the SSO session. ${NOTHING_RENEWED}: re-run the job, and check GITHUB_API_URL if it persists.`
+                `${constants/* GITHUB_TOKEN_PERMISSIONS */.rQ}, and store it in the secret you pass as '${constants/* Inputs */.G0.GitHubToken}'. ${untouched}.`,
+            forbidden: `${this.permissionProblem(error.operation)} ${untouched}.`,
+            'not-found': `${this.notFound(error.operation)} ${untouched}.`,
+            malformed: `GitHub's answer to ${error.operation} is not what its API promises, so ${unreadable}. ${untouched}: re-run the job, and check GITHUB_API_URL if it persists.`
         };
-        return `${error.logLine()}\n${why[error.kind] ?? `GitHub refused ${error.operation}. ${NOTHING_RENEWED}.`}`;
+        return `${error.logLine()}\n${why[error.kind] ?? `GitHub refused ${error.operation}. ${untouched}.`}`;
     }
     /** The marker lists this copy's refresh token as replaced; `lostSave` when the secret was not written since. */
     replaced(lostSave) {
@@ -203,9 +209,8 @@ class SecretWords {
             `again. ${NOTHING_RENEWED}.`);
     }
     /** Why a renewed session could not be saved, what that costs, and what to do. */
-    notSaved(error, cutShort) {
+    notSaved(error, mayHaveLanded, cutShort) {
         const why = error instanceof errors/* ApiError */.hD ? error.logLine() : String(error);
-        const mayHaveLanded = !(error instanceof errors/* TransportError */.wX && NEVER_SENT.has(error.code));
         const cost = mayHaveLanded
             ? 'GitHub may have applied the save all the same (a write can land before its answer fails); if it did ' +
                 "not, the secret holds a spent refresh token (SSO OIDC accepts each one once), and the next job's renewal " +
@@ -214,9 +219,15 @@ class SecretWords {
         return (`The renewed SSO session could not be saved to the secret ${this.place}: ${why}\n${cost} ` +
             `To recover: ${constants/* LOG_IN_AGAIN */.WR}. ${this.saveFix(error, cutShort)}.`);
     }
+    /** Why a new login could not be saved: the person's approval is lost, the stored session is as it was. */
+    loginNotSaved(error) {
+        const why = error instanceof errors/* ApiError */.hD ? error.logLine() : String(error);
+        return (`The new SSO session could not be saved to the secret ${this.place}: ${why}\nThe secret holds what it ` +
+            `held before (GitHub may have applied the save all the same, if its answer was lost). ${this.saveFix(error, undefined)}; then run the login again.`);
+    }
     /** The session was saved, but its marker could not be brought up to date. */
     markerNotUpdated(error) {
-        const fatal = ['unauthorized', 'forbidden', 'not-found'].includes(error.kind);
+        const fatal = error.kind === 'unauthorized' || error.kind === 'forbidden';
         const fix = fatal
             ? `give '${constants/* Inputs */.G0.GitHubToken}' the permission to write it: ${constants/* GITHUB_TOKEN_PERMISSIONS */.rQ}`
             : 'nothing needs fixing if GitHub was unavailable: the next renewal writes it';
@@ -241,9 +252,11 @@ class SecretWords {
     }
     /** What a 403 from GitHub means for this secret or its marker, and what to do. */
     permissionProblem(operation) {
-        const what = operation.endsWith('Variable')
-            ? `read the marker variable ${this.markerPlace}`
-            : `read or write the secret ${this.place}`;
+        const what = !operation.endsWith('Variable')
+            ? `read or write the secret ${this.place}`
+            : operation.startsWith('Get')
+                ? `read the marker variable ${this.markerPlace}`
+                : `write the marker variable ${this.markerPlace}`;
         return (`'${constants/* Inputs */.G0.GitHubToken}' may not ${what}: it must be ${constants/* GITHUB_TOKEN_PERMISSIONS */.rQ}. The job's GITHUB_TOKEN ` +
             'can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or github.token), pass a ' +
             'personal access token or a GitHub App installation token instead.');
@@ -265,6 +278,8 @@ class SecretWords {
     }
 }
 
+// EXTERNAL MODULE: ./src/session-handoff.ts + 2 modules
+var session_handoff = __webpack_require__(1114);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/session-marker.ts
@@ -315,11 +330,19 @@ function judgeCopy(hash, marker) {
  * not rotated (renewed === presented) stays current and live.
  */
 function nextMarker(marker, presented, renewed) {
-    const replaced = [presented, marker?.current, ...(marker?.replaced ?? [])].filter((hash) => hash !== undefined && hash !== renewed);
-    return { current: renewed, replaced: [...new Set(replaced)].slice(0, MARKER_HISTORY) };
+    return naming(renewed, [presented, marker?.current, ...(marker?.replaced ?? [])]);
 }
 function sameMarker(a, b) {
     return a !== undefined && formatMarker(a) === formatMarker(b);
+}
+/** The marker after a new login whose refresh token hashes to `fresh`: what it named before is replaced. */
+function markerAfterLogin(marker, fresh) {
+    return naming(fresh, [marker?.current, ...(marker?.replaced ?? [])]);
+}
+/** A marker naming `current`, with `replaced` (newest first) without it, without repeats, at most MARKER_HISTORY. */
+function naming(current, replaced) {
+    const others = replaced.filter((hash) => hash !== undefined && hash !== current);
+    return { current, replaced: [...new Set(others)].slice(0, MARKER_HISTORY) };
 }
 
 ;// CONCATENATED MODULE: ./src/session-secret.ts
@@ -335,6 +358,10 @@ function sameMarker(a, b) {
 
 
 
+
+
+/** How long a look that only guards against a rare race may hold the step up. */
+const BRIEFLY_MS = 5000;
 /** Keeps the secret an SSO session comes from current. */
 class SessionSecret {
     config;
@@ -358,54 +385,91 @@ class SessionSecret {
     }
     /**
      * Before a renewal: throws RenewalError (stage check) unless `github-token` can read the scope's key, the
-     * secret and its marker, and the marker does not list `refreshToken` as replaced. The job's cancel and the
-     * caller's deadline end it as they end any call: nothing has been spent.
+     * secret and its marker, and the marker does not list `refreshToken` as replaced. A marker that does not exist
+     * yet is created here, naming this copy: that proves the token may write it before anything is spent. The
+     * job's cancel and the caller's deadline end it as they end any call: nothing has been spent.
      */
     async check(refreshToken, scope) {
         const presented = sha256(refreshToken);
-        const marker = await this.checked(scope, async () => {
+        const found = await this.checked(scope, async () => {
             this.key ??= await this.github.publicKey(scope);
             if (!this.secretSeen)
                 await this.github.secretUpdatedAt(this.config.secret.name, scope);
             this.secretSeen = true;
-            return this.readMarker(scope);
+            return (await this.readMarker(scope)) ?? (await this.createMarker(presented, scope));
         });
-        if (judgeCopy(presented, marker?.marker) !== 'replaced')
-            return { presented, marker: marker?.marker };
+        const verdict = judgeCopy(presented, found?.marker);
+        if (verdict !== 'replaced')
+            return { presented, marker: found?.marker };
         // Said after one more read: whether the secret was written after the marker tells a lost save apart.
         const secretAt = await this.checked(scope, () => this.github.secretUpdatedAt(this.config.secret.name, scope));
-        throw new errors/* RenewalError */.P0(this.words.replaced(secretAt < (marker?.updatedAt ?? 0)), 'check', false);
+        const lostSave = secretAt < (found?.updatedAt ?? 0);
+        throw new errors/* ReplacedCopyError */.Gj(this.words.replaced(lostSave), lostSave);
     }
     /**
-     * Saves `cacheFile`, the renewed session whose refresh token is `renewed`: the marker first (created if there
-     * is none), then the secret. Throws RenewalError (stage save) when the secret could not be written; a marker
-     * that could not be written is reported in the result, since the saved session is still presented.
+     * Saves `cacheFile`, the renewed session whose refresh token is `renewed`: the marker first, within
+     * `markerScope` (a share of the time, which a cancel ends), then the secret, within `scope`; then the marker
+     * again if it could not be written. Throws RenewalError (stage save) when the secret could not be written; a
+     * marker that could not be written is reported in the result, since the saved session is still presented.
      */
-    async save(cacheFile, checked, renewed, scope) {
-        const marker = nextMarker(checked.marker, checked.presented, sha256(renewed));
-        let result = {};
-        if (!sameMarker(checked.marker, marker)) {
-            try {
-                await this.writeMarker(formatMarker(marker), checked.marker !== undefined, scope);
-            }
-            catch (error) {
-                if (!(error instanceof errors/* ApiError */.hD))
-                    throw error;
-                result = { markerProblem: this.words.markerNotUpdated(error) };
-            }
-        }
+    async save(cacheFile, checked, renewed, { scope, markerScope }) {
+        const renewedHash = sha256(renewed);
+        const marker = nextMarker(checked.marker, checked.presented, renewedHash);
+        const value = formatMarker(marker);
+        const changed = !sameMarker(checked.marker, marker);
+        let markerError = changed ? await this.tryWriteMarker(value, markerScope) : undefined;
+        const watched = (0,api_call/* watchForLostAnswers */.Ej)(this.deps.transport);
         try {
-            await this.putSecret(cacheFile, scope);
+            await this.putSecret(cacheFile, scope, watched.transport);
         }
         catch (error) {
             const passing = error instanceof errors/* ApiError */.hD && (0,errors/* isPassing */.WG)(error.kind);
             // Cut short by the renewal's own budget or the runner's grace after a cancel: the signal says which.
             const cutShort = scope.signal?.aborted ? String(scope.signal.reason) : undefined;
-            throw new errors/* RenewalError */.P0(this.words.notSaved(error, cutShort), 'save', passing, {
-                cause: error
-            });
+            const message = this.words.notSaved(error, watched.mayHaveLanded(), cutShort);
+            throw new errors/* RenewalError */.P0(message, 'save', passing, { cause: error });
         }
-        return result;
+        this.handOn(cacheFile);
+        if (markerError)
+            markerError = await this.tryWriteMarker(value, scope);
+        else if (changed)
+            await this.keepPresentable(renewedHash, this.briefly(scope));
+        return markerError ? { markerProblem: this.words.markerNotUpdated(markerError) } : {};
+    }
+    /** Whether the marker now names another refresh token than `refreshToken`; false when it cannot be read. */
+    async superseded(refreshToken, scope) {
+        const found = await this.readMarker(scope).catch(() => undefined);
+        return found !== undefined && found.marker.current !== sha256(refreshToken);
+    }
+    /**
+     * Before a login: throws RenewalError (stage check) unless `github-token` can read the scope's key and the
+     * marker, so that no one is asked to approve a login that cannot be saved for want of them. The secret may not
+     * exist yet; a marker the action did not write is replaced by the save.
+     */
+    async checkForLogin(scope) {
+        return this.checked(scope, async () => {
+            this.key ??= await this.github.publicKey(scope);
+            return (await this.readMarker(scope).catch(lenientMarker))?.marker;
+        }, 'login');
+    }
+    /**
+     * Saves a new login: the secret first (created if there is none), then the marker, which names the new
+     * refresh token and lists the one it named as replaced. In that order, a secret that could not be written
+     * leaves the stored session as it was (it is live: nothing spent it), and a marker that could not be written
+     * has never seen the new refresh token, so the next job presents it. Throws RenewalError (stage save).
+     */
+    async saveLogin(cacheFile, refreshToken, marker, scope) {
+        try {
+            await this.putSecret(cacheFile, scope);
+        }
+        catch (error) {
+            const passing = error instanceof errors/* ApiError */.hD && (0,errors/* isPassing */.WG)(error.kind);
+            throw new errors/* RenewalError */.P0(this.words.loginNotSaved(error), 'save', passing, { cause: error });
+        }
+        this.handOn(cacheFile);
+        const next = markerAfterLogin(marker, sha256(refreshToken));
+        const markerError = await this.tryWriteMarker(formatMarker(next), scope);
+        return markerError ? { markerProblem: this.words.markerNotUpdated(markerError) } : {};
     }
     /** The marker and when it was written; undefined when there is none. */
     async readMarker(scope) {
@@ -417,20 +481,71 @@ class SessionSecret {
             throw new errors/* RenewalError */.P0(this.words.foreignMarker(), 'check', false);
         return { marker, updatedAt: variable.updatedAt };
     }
-    async writeMarker(value, exists, scope) {
-        // One created since it was read (a job with another copy): it is replaced, as a PATCH replaces it.
-        if (!exists && (await this.github.createVariable(this.marker, value, scope)))
-            return;
-        await this.github.updateVariable(this.marker, value, scope);
+    handOn(cacheFile) {
+        if (this.config.handoff)
+            (0,session_handoff/* handOn */.xg)(this.config.handoff, cacheFile);
+    }
+    /** At most a few seconds of `scope`, with the usual retries: for what is worth trying, not waiting for. */
+    briefly(scope) {
+        const soon = this.deps.now() + BRIEFLY_MS;
+        return { signal: scope.signal, deadline: Math.min(scope.deadline ?? soon, soon) };
+    }
+    /** The marker written (a PATCH, a POST where there is none); the error if it could not be. */
+    async tryWriteMarker(value, scope) {
+        try {
+            await this.writeMarker(value, scope);
+            return undefined;
+        }
+        catch (error) {
+            if (!(error instanceof errors/* ApiError */.hD))
+                throw error;
+            return error;
+        }
+    }
+    async writeMarker(value, scope) {
+        try {
+            await this.github.updateVariable(this.marker, value, scope);
+        }
+        catch (error) {
+            // Deleted meanwhile, or never created: create it; one created since is replaced as a PATCH replaces it.
+            if (!(error instanceof errors/* ServiceError */._7) || error.kind !== 'not-found')
+                throw error;
+            if (!(await this.github.createVariable(this.marker, value, scope)))
+                await this.github.updateVariable(this.marker, value, scope);
+        }
+    }
+    /** Creates the marker, naming the copy this job holds; a marker created meanwhile is read instead. */
+    async createMarker(presented, scope) {
+        const marker = { current: presented, replaced: [] };
+        if (await this.github.createVariable(this.marker, formatMarker(marker), scope))
+            return { marker, updatedAt: this.deps.now() };
+        return this.readMarker(scope);
+    }
+    /**
+     * After a save: if another writer's marker came between this job's marker and its secret (a login stored
+     * meanwhile), the secret may hold either session; take this one off the replaced list, so neither is refused.
+     */
+    async keepPresentable(renewed, scope) {
+        try {
+            const now = await this.readMarker(scope);
+            if (!now || now.marker.current === renewed || !now.marker.replaced.includes(renewed))
+                return;
+            const replaced = now.marker.replaced.filter(hash => hash !== renewed);
+            await this.writeMarker(formatMarker({ ...now.marker, replaced }), scope);
+        }
+        catch {
+            // Best effort: the marker as another writer left it refuses at most this job's own renewed copy.
+        }
     }
     /** Seals the value with the scope's key and writes it; a key GitHub has since rotated is read again once. */
-    async putSecret(value, scope) {
+    async putSecret(value, scope, transport) {
+        const github = transport ? this.github.over(transport) : this.github;
         const key = (this.key ??= await this.github.publicKey(scope));
         await libsodium_wrappers/* default.ready */.Ay.ready;
         const seal = ({ key: base64 }) => libsodium_wrappers/* default.to_base64 */.Ay.to_base64(libsodium_wrappers/* default */.Ay.crypto_box_seal(libsodium_wrappers/* default.from_string */.Ay.from_string(value), libsodium_wrappers/* default.from_base64 */.Ay.from_base64(base64, libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL)), libsodium_wrappers/* default.base64_variants */.Ay.base64_variants.ORIGINAL);
         const { name } = this.config.secret;
         try {
-            await this.github.putSecret(name, seal(key), key.keyId, scope);
+            await github.putSecret(name, seal(key), key.keyId, scope);
         }
         catch (error) {
             if (!(error instanceof errors/* ApiError */.hD) || error.kind !== 'rejected')
@@ -439,27 +554,35 @@ class SessionSecret {
             if (fresh.keyId === key.keyId)
                 throw error;
             this.key = fresh;
-            await this.github.putSecret(name, seal(fresh), fresh.keyId, scope);
+            await github.putSecret(name, seal(fresh), fresh.keyId, scope);
         }
     }
     /**
      * A check's GitHub calls: a failure becomes a RenewalError that says what to fix, except a cancel or the
      * caller's deadline, which end the step as they end any call.
      */
-    async checked(scope, read) {
+    async checked(scope, read, before = 'renewal') {
         try {
             return await read();
         }
         catch (error) {
             if (!(error instanceof errors/* ApiError */.hD) || error.kind === 'cancelled')
                 throw error;
-            if (scope.deadline !== undefined && this.deps.now() >= scope.deadline)
+            // Cut by the caller's deadline: the caller says so as it says of any call (a wait that timed out).
+            const late = scope.deadline !== undefined && this.deps.now() >= scope.deadline;
+            if (late && (0,errors/* isPassing */.WG)(error.kind))
                 throw error;
-            throw new errors/* RenewalError */.P0(this.words.checkFailed(error), 'check', (0,errors/* isPassing */.WG)(error.kind), {
+            throw new errors/* RenewalError */.P0(this.words.checkFailed(error, before), 'check', (0,errors/* isPassing */.WG)(error.kind), {
                 cause: error
             });
         }
     }
+}
+/** Before a login, a marker the action did not write does not matter: the login's save replaces it. */
+function lenientMarker(error) {
+    if (error instanceof errors/* RenewalError */.P0)
+        return undefined;
+    throw error;
 }
 
 

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   SsoOidcClient: () => (/* binding */ SsoOidcClient)
 /* harmony export */ });
-/* unused harmony export ssoOidcHints */
+/* unused harmony exports ssoOidcHints, mintedFrom */
 /* harmony import */ var _api_call_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7102);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5646);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
@@ -51,28 +51,9 @@ function ssoOidcHints(savesSessions) {
         [_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .HINT_5XX */ .i8]: 'SSO OIDC or something in front of it failed. Re-run the job later.'
     };
 }
-/** Failures that mean the request never reached the server. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED']);
 const RENEWED_THEN_LOST = 'An earlier attempt of this CreateToken failed after it was sent, so SSO OIDC may have renewed the session ' +
     'and spent this refresh token before the answer was lost (each refresh token is accepted once). The ' +
     `session cannot be renewed any more: ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .LOG_IN_AGAIN */ .WR}.`;
-/**
- * The transport, noting whether an attempt may have reached SSO OIDC and then failed (a 5xx, or a network
- * fault other than one that stops a request before it is sent): that attempt may have spent the refresh token.
- */
-function watchForLostAnswers(transport) {
-    let mayHaveRenewed = false;
-    return {
-        transport: ((request) => transport(request).then(response => {
-            mayHaveRenewed ||= response.status >= 500;
-            return response;
-        }, (error) => {
-            mayHaveRenewed ||= !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TransportError */ .wX && NOT_SENT.has(error.code));
-            throw error;
-        })),
-        mayHaveRenewed: () => mayHaveRenewed
-    };
-}
 class SsoOidcClient {
     config;
     deps;
@@ -88,7 +69,7 @@ class SsoOidcClient {
      */
     async createToken(grant, scope = {}) {
         const operation = 'CreateToken';
-        const watched = watchForLostAnswers(this.deps.transport);
+        const watched = (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .watchForLostAnswers */ .Ej)(this.deps.transport);
         const body = await (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .callJsonApi */ .HP)({
             operation,
             method: 'POST',
@@ -107,28 +88,32 @@ class SsoOidcClient {
             fresh: true,
             ...scope
         }, { ...this.deps, transport: watched.transport }).catch((error) => {
-            if (!watched.mayHaveRenewed() ||
+            if (!watched.mayHaveLanded() ||
                 !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7) ||
                 error.type !== 'InvalidGrantException')
                 throw error;
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CredentialError */ .oA(error.logLineWith(RENEWED_THEN_LOST), { cause: error });
         });
-        // The body holds credentials: an error names what is missing and never quotes it.
-        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u4)(body) || typeof body.accessToken !== 'string' || !(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isBearerToken */ .Zc)(body.accessToken))
-            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'usable accessToken', body, true);
-        const { expiresIn, refreshToken } = body;
-        // A year bounds it: an absurd lifetime would never be renewed ahead of time.
-        if (typeof expiresIn !== 'number' ||
-            !Number.isInteger(expiresIn) ||
-            expiresIn <= 0 ||
-            expiresIn > 366 * 86_400)
-            throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'valid expiresIn', body, true);
-        return {
-            accessToken: body.accessToken,
-            expiresIn,
-            refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
-        };
+        return mintedFrom(operation, body);
     }
+}
+/** CreateToken's answer, any grant: the access token, its lifetime and the refresh token if one came. */
+function mintedFrom(operation, body) {
+    // The body holds credentials: an error names what is missing and never quotes it.
+    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u4)(body) || typeof body.accessToken !== 'string' || !(0,_safe_text_js__WEBPACK_IMPORTED_MODULE_3__/* .isBearerToken */ .Zc)(body.accessToken))
+        throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'usable accessToken', body, true);
+    const { expiresIn, refreshToken } = body;
+    // A year bounds it: an absurd lifetime would never be renewed ahead of time.
+    if (typeof expiresIn !== 'number' ||
+        !Number.isInteger(expiresIn) ||
+        expiresIn <= 0 ||
+        expiresIn > 366 * 86_400)
+        throw (0,_api_call_js__WEBPACK_IMPORTED_MODULE_0__/* .missingFromResponse */ .QD)(operation, 'valid expiresIn', body, true);
+    return {
+        accessToken: body.accessToken,
+        expiresIn,
+        refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
+    };
 }
 
 

@@ -9,6 +9,9 @@ import { join } from 'node:path'
  */
 export const DIST =
   process.env.ACTION_UNDER_TEST || join(import.meta.dirname, '..', 'dist', 'index.js')
+/** The login action's bundle under test: dist/login/index.js, or LOGIN_UNDER_TEST. */
+export const LOGIN_DIST =
+  process.env.LOGIN_UNDER_TEST || join(import.meta.dirname, '..', 'dist', 'login', 'index.js')
 
 export interface ActionResult {
   code: number | null

@@ -2,12 +2,12 @@
  * Runs the built action (dist/index.js) as the runner does and prints its log (masked as the runner masks
  * it), outputs and summary.
  *
- *   npm start                         two jobs on the embedded stand-ins (CodeCatalyst, SSO OIDC, GitHub's
- *                                     secrets API), as a team lives with them: the secret holds an SSO session
- *                                     whose access token has expired; the first job renews it, saves the
- *                                     renewed session to the secret, starts a run and waits for it; the second
- *                                     job starts from what the secret holds now and renews with the rotated
- *                                     refresh token (each is accepted once)
+ *   npm start                         three jobs on the embedded stand-ins (CodeCatalyst, SSO OIDC, GitHub's
+ *                                     secrets API), as a team lives with them: the login action shows a link
+ *                                     and a code, a person (the stand-in) approves it, and the session is saved
+ *                                     to the secret; then the deploying job renews it, saves the renewed session,
+ *                                     starts a run and waits for it; the next one starts from what the secret
+ *                                     holds now and renews with the rotated refresh token (each is accepted once)
  *   npm start -- --start-only         ... without waiting
  *   npm start -- --space S --project P --workflow-id ID --sso-session ~/.aws/sso/cache/<sha1>.json
  *                                     against the real CodeCatalyst API (or --endpoint URL); or set
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DEMO, demoOptions } from '../stand-in/demo.js'
 import { startStandIns } from '../stand-in/server.js'
-import { type ActionResult, maskingPrinter, runAction } from './runner.js'
+import { type ActionResult, LOGIN_DIST, maskingPrinter, runAction } from './runner.js'
 
 const { values } = parseArgs({
   options: {
@@ -36,15 +36,20 @@ const PROXY_ENV = Object.fromEntries(
   )
 )
 
-/** Runs dist/index.js once, printing its log as a runner would; `job` names it in the GitHub context. */
+/**
+ * Runs dist/index.js (or `bundle`) once, printing its log as a runner would; `job` names it in the GitHub
+ * context; `watch` sees the log as it grows.
+ */
 async function runJob(
   job: string,
   inputs: Record<string, string>,
-  env: Record<string, string>
+  env: Record<string, string>,
+  { bundle, watch }: { bundle?: string; watch?: (stdout: string) => void } = {}
 ): Promise<ActionResult> {
   const printer = maskingPrinter(text => process.stdout.write(text))
   const result = await runAction({
-    inputs: { wait: String(!values['start-only']), ...inputs },
+    bundle,
+    inputs: bundle ? inputs : { wait: String(!values['start-only']), ...inputs },
     env: {
       GITHUB_RUN_ID: String(Date.now()),
       GITHUB_RUN_ATTEMPT: '1',
@@ -53,8 +58,9 @@ async function runJob(
       ...PROXY_ENV,
       ...env
     },
-    onSpawn: child => {
+    onSpawn: (child, stdout) => {
       child.stdout?.on('data', printer.data)
+      child.stdout?.on('data', () => watch?.(stdout()))
       child.stdout?.on('end', printer.end)
     }
   })
@@ -104,22 +110,40 @@ const SECRET = 'CODECATALYST_SSO_SESSION'
 const REPOSITORY = 'octo-org/app'
 const GITHUB_TOKEN = 'github_pat_stand_in_writer'
 
-/** On the stand-ins: two jobs that share the secret, one after the other. */
+/** On the stand-ins: a login, then two jobs that share the secret, one after the other. */
 async function demo(): Promise<number> {
-  // Access tokens of 10 minutes: less than the 15 the action wants left, so both jobs renew.
+  // Access tokens of 10 minutes: less than the 15 the action wants left, so both deploying jobs renew.
   const standIns = await startStandIns(
-    { ...demoOptions(), sso: { accessTokenLifetimeSeconds: 600 } },
+    { ...demoOptions(), sso: { accessTokenLifetimeSeconds: 600, pollIntervalSeconds: 1 } },
     {
       repository: REPOSITORY,
       tokens: { [GITHUB_TOKEN]: { kind: 'pat', secrets: 'write', variables: 'write' } }
     }
   )
   const { codecatalyst, github, env } = standIns
-  // What `gh secret set` stored an hour ago, after `aws sso login`: its access token has since expired.
-  const stored = codecatalyst.ssoSession({ accessTokenValidForSeconds: -60 })
-  github.setSecret(SECRET, JSON.stringify(stored), { updatedAt: Date.now() - 3_600_000 })
   const codes: (number | null)[] = []
   try {
+    console.log(
+      `\n=== Job 'login': dist/login/index.js, a login with the device authorization grant against the SSO OIDC ` +
+        `stand-in at ${codecatalyst.url}; a person (the stand-in) approves the code once the log shows it\n`
+    )
+    let approved = false
+    const login = await runJob(
+      'login',
+      { 'sso-session-secret': SECRET, 'github-token': GITHUB_TOKEN, endpoint: codecatalyst.url },
+      env,
+      {
+        bundle: LOGIN_DIST,
+        // As a person would: read the code in the log, open the link, check the code, approve, a moment later.
+        watch: stdout => {
+          const code = /^([A-Z0-9]{4}-[A-Z0-9]{4})$/m.exec(stdout)?.[1]
+          if (!code || approved) return
+          approved = true
+          setTimeout(() => codecatalyst.approve(code), 2000)
+        }
+      }
+    )
+    codes.push(login.code)
     for (const job of ['deploy', 'deploy-again']) {
       console.log(
         `\n=== Job '${job}': dist/index.js against the CodeCatalyst stand-in at ${codecatalyst.url}, ` +
@@ -141,14 +165,13 @@ async function demo(): Promise<number> {
       )
       codes.push(result.code)
     }
-    const presented = codecatalyst
+    const renewals = codecatalyst
       .requestsFor('CreateToken')
-      .map(r => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)
+      .filter(r => (JSON.parse(r.body) as { grantType: string }).grantType === 'refresh_token')
     console.log(
-      `\n=== The session's life: ${presented.length} renewals, each with the refresh token the secret held ` +
-        `(${presented.map(t => (t === stored.refreshToken ? 'the stored one' : 'the one the previous job saved')).join(', then ')}); ` +
-        `${github.requestsFor('CreateOrUpdateRepoSecret').length} saves to ${SECRET}, which now holds the refresh ` +
-        'token that the last renewal returned.'
+      `\n=== The session's life: one login, approved in the browser; then ${renewals.length} renewals, each ` +
+        `with the refresh token the secret held; ${github.requestsFor('CreateOrUpdateRepoSecret').length} saves ` +
+        `to ${SECRET}, which now holds the refresh token that the last renewal returned.`
     )
   } finally {
     await standIns.close()

@@ -10,7 +10,12 @@ import {
   serviceErrorFrom
 } from './errors.js'
 import type { HttpRequest, HttpResponse, Transport } from './http-transport.js'
-import { type RetryDeps, defaultRetryPolicy, withRetries } from './retry-helper.js'
+import {
+  type RetryDeps,
+  defaultRetryPolicy,
+  untilDeadlinePolicy,
+  withRetries
+} from './retry-helper.js'
 import { SHOWN, untrusted } from './safe-text.js'
 
 export interface ApiDeps extends Omit<RetryDeps, 'sleep'> {
@@ -29,6 +34,11 @@ export interface CallScope {
   deadline?: number
   /** Aborts the call's requests and backoffs instead of the job's cancellation (a renewal's own budget). */
   signal?: AbortSignal
+  /**
+   * Retry what passes (throttling, 5xx, network faults) for as long as the deadline allows, with no attempt cap
+   * and any Retry-After that fits: for what must not give up while time is left (a renewed session's save).
+   */
+  untilDeadline?: boolean
 }
 
 export interface ApiCall extends Omit<HttpRequest, 'signal'>, CallScope {
@@ -50,12 +60,13 @@ export async function callJsonApi(call: ApiCall, deps: ApiDeps): Promise<unknown
     secretResponse = false,
     deadline,
     signal = deps.signal,
+    untilDeadline,
     ...http
   } = call
   const { operation } = call
   return retried(
     operation,
-    { maxAttempts, deadline, signal, timeoutMs: http.timeoutMs },
+    { maxAttempts, deadline, signal, untilDeadline, timeoutMs: http.timeoutMs },
     deps,
     async timeoutMs => {
       const response = await deps.transport({ ...http, timeoutMs, signal })
@@ -89,16 +100,21 @@ export interface CallLimits extends CallScope {
  */
 export function retried<T>(
   operation: string,
-  { maxAttempts, timeoutMs, deadline, signal }: CallLimits,
+  { maxAttempts, timeoutMs, deadline, signal, untilDeadline }: CallLimits,
   deps: ApiDeps,
   attempt: (timeoutMs: number) => Promise<T>
 ): Promise<T> {
-  const policy = defaultRetryPolicy(maxAttempts)
-  if (deadline !== undefined) policy.budgetMs = Math.min(policy.budgetMs, deadline - deps.now())
+  const left = deadline === undefined ? Infinity : deadline - deps.now()
+  const policy =
+    untilDeadline && deadline !== undefined
+      ? untilDeadlinePolicy(left)
+      : defaultRetryPolicy(maxAttempts)
+  policy.budgetMs = Math.min(policy.budgetMs, left)
   const retryDeps = { ...deps, sleep: (ms: number) => deps.sleep(ms, signal ?? deps.signal) }
   return withRetries(
     () => {
-      const left = deadline === undefined ? timeoutMs : Math.min(timeoutMs, deadline - deps.now())
+      const left =
+        deadline === undefined ? timeoutMs : Math.min(timeoutMs, Math.floor(deadline - deps.now()))
       if (left <= 0)
         throw new TransportError(operation, 'ETIMEDOUT', 'its deadline passed before it was sent')
       return attempt(left)
@@ -108,9 +124,35 @@ export function retried<T>(
     ({ error, attempt: failed, maxAttempts: max, delayMs }) =>
       deps.log(
         `${operation}: ${error.reason}; retrying in ${(delayMs / 1000).toFixed(1)} s ` +
-          `(attempt ${failed + 1} of ${max})`
+          `(attempt ${failed + 1}${Number.isFinite(max) ? ` of ${max}` : ''})`
       )
   )
+}
+
+/** Failures that mean the request never reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED'])
+
+/**
+ * The transport, noting whether an attempt may have reached the server and then failed without a definite
+ * answer (a 5xx, or a network fault other than one that stops a request before it is sent): the server may
+ * then have applied it. An attempt a deadline kept from being sent never reaches the transport.
+ */
+export function watchForLostAnswers(transport: Transport) {
+  let mayHaveLanded = false
+  return {
+    transport: ((request: HttpRequest) =>
+      transport(request).then(
+        response => {
+          mayHaveLanded ||= response.status >= 500
+          return response
+        },
+        (error: unknown) => {
+          mayHaveLanded ||= !(error instanceof TransportError && NOT_SENT.has(error.code))
+          throw error
+        }
+      )) satisfies Transport,
+    mayHaveLanded: () => mayHaveLanded
+  }
 }
 
 /** Throws for an answer that is not a 2xx: a redirect (never followed) or the service's error. */

@@ -16,9 +16,10 @@ import {
 } from './credentials.js'
 import { createHttpTransport } from './http-transport.js'
 import type { SessionStore } from './renewal.js'
-import type { Settings } from './settings.js'
+import type { Settings, SsoSession } from './settings.js'
 import { registerSecret } from './safe-text.js'
-import { registrationWarning } from './sso-session.js'
+import { type Handoff, handoffFor, takeOver } from './session-handoff.js'
+import { parseSsoSession, registrationWarning, ssoSessionSecrets } from './sso-session.js'
 
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 
@@ -34,10 +35,9 @@ export interface Connection {
   credentials: Credentials
 }
 
-/** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
-export function connect(settings: Settings, cancellation: Cancellation): Connection {
-  const { signal } = cancellation
-  const deps: ApiDeps = {
+/** What every API call of a step runs on: one transport, backoff sleeps that a cancel ends, the runner's log. */
+export function apiDeps(signal: AbortSignal): ApiDeps {
+  return {
     transport: createHttpTransport(USER_AGENT),
     sleep: (ms, until = signal) => sleep(ms, until),
     random: Math.random,
@@ -45,6 +45,11 @@ export function connect(settings: Settings, cancellation: Cancellation): Connect
     log: line => core.info(line),
     signal
   }
+}
+
+/** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
+export function connect(settings: Settings, cancellation: Cancellation): Connection {
+  const deps = apiDeps(cancellation.signal)
   const { credential } = settings
   core.info(credentialLogLine(credential))
   if (credential.kind === 'sso-session') {
@@ -63,19 +68,48 @@ function credentialsFor(
   const { credential, maxAttempts, requestTimeoutMs } = settings
   if (credential.kind === 'token') return new StaticCredentials(credential.token, credential.source)
   const { secret } = credential
-  const oidc = once(async () => {
-    const { SsoOidcClient } = await import('./sso-oidc-client.js')
-    const config = { endpoint: credential.oidcEndpoint, maxAttempts, requestTimeoutMs }
-    return new SsoOidcClient({ ...config, savesSessions: secret !== undefined }, deps)
-  })
+  const handoff = secret && handoffFor(secret, credential.given, process.env)
   const store =
     secret &&
     once(async (): Promise<SessionStore> => {
       const { SessionSecret } = await import('./session-secret.js')
-      return new SessionSecret({ secret, maxAttempts, requestTimeoutMs }, deps)
+      return new SessionSecret({ secret, maxAttempts, requestTimeoutMs, handoff }, deps)
     })
-  return new SsoCredentials(credential.session, {
-    oidc,
+  const oidc = { endpoint: credential.oidcEndpoint, maxAttempts, requestTimeoutMs }
+  const session = (handoff && takenOver(handoff)) || credential.session
+  return ssoCredentials(session, oidc, store, deps, cancellation)
+}
+
+/** The session an earlier step of this job saved (masked first), when it handed one on; else undefined. */
+function takenOver(handoff: Handoff): SsoSession | undefined {
+  const raw = takeOver(handoff)
+  if (raw === undefined) return undefined
+  for (const secret of ssoSessionSecrets(raw)) maskSecret(secret)
+  const session = parseSsoSession(raw, Date.now(), [])
+  if (session)
+    core.info(
+      'Using the SSO session that an earlier step of this job saved, instead of the older copy the job was given.'
+    )
+  return session
+}
+
+/**
+ * The credentials of an SSO session, renewed through SSO OIDC at `oidc` (its client loaded when first needed),
+ * saved to `store` when there is one; wired to the runner's log and masking.
+ */
+export function ssoCredentials(
+  session: SsoSession,
+  oidc: { endpoint: string; maxAttempts: number; requestTimeoutMs: number },
+  store: (() => Promise<SessionStore>) | undefined,
+  deps: ApiDeps,
+  cancellation: Cancellation
+): SsoCredentials {
+  const client = once(async () => {
+    const { SsoOidcClient } = await import('./sso-oidc-client.js')
+    return new SsoOidcClient({ ...oidc, savesSessions: store !== undefined }, deps)
+  })
+  return new SsoCredentials(session, {
+    oidc: client,
     store,
     cancellation,
     now: Date.now,
@@ -86,7 +120,7 @@ function credentialsFor(
 }
 
 /** `load`, run the first time it is asked for; every caller shares that one result. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined
   return () => (loaded ??= load())
 }

@@ -49,6 +49,13 @@ export interface WorkflowPage {
   nextToken?: string
 }
 
+/** Who a token belongs to in CodeCatalyst (GetUserDetails). */
+export interface UserDetails {
+  userId: string
+  userName: string
+  displayName?: string
+}
+
 /** Per call: fewer attempts than configured, or a deadline that retries included must meet. */
 export interface CallOptions {
   maxAttempts?: number
@@ -151,6 +158,29 @@ export class CodeCatalystClient {
     const operation = 'GetWorkflow'
     const path = `${projectPath(ref)}/workflows/${encodeLabel(ref.workflowId)}`
     return toWorkflow(operation, await this.call(operation, 'GET', path, undefined, options))
+  }
+
+  /** GET /session: the CodeCatalyst id of the token's user; AccessDeniedException when the token has no access. */
+  async verifySession(): Promise<string> {
+    const operation = 'VerifySession'
+    const body = await this.call(operation, 'GET', '/session')
+    if (!isRecord(body) || typeof body.identity !== 'string' || body.identity === '')
+      throw missingFromResponse(operation, 'identity', body)
+    return untrusted(body.identity, SHOWN.id)
+  }
+
+  /** GET /userDetails?id=…: the user's name and display name. */
+  async getUserDetails(id: string): Promise<UserDetails> {
+    const operation = 'GetUserDetails'
+    const body = await this.call(operation, 'GET', `/userDetails?id=${encodeLabel(id)}`)
+    if (!isRecord(body) || typeof body.userId !== 'string' || typeof body.userName !== 'string')
+      throw missingFromResponse(operation, 'userId and userName', body)
+    return {
+      userId: untrusted(body.userId, SHOWN.id),
+      userName: untrusted(body.userName, SHOWN.name),
+      displayName:
+        typeof body.displayName === 'string' ? untrusted(body.displayName, SHOWN.name) : undefined
+    }
   }
 
   /**

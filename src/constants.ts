@@ -19,8 +19,30 @@ export enum Inputs {
   Wait = 'wait',
   WaitTimeoutSeconds = 'wait-timeout-seconds',
   PollIntervalSeconds = 'poll-interval-seconds',
-  SucceedOn = 'succeed-on'
+  SucceedOn = 'succeed-on',
+  // The login action's own (login/action.yml).
+  StartUrl = 'start-url',
+  SsoRegion = 'sso-region',
+  LoginTimeoutSeconds = 'login-timeout-seconds',
+  IfNeeded = 'if-needed',
+  ExpectedUser = 'expected-user'
 }
+
+/** The inputs of the login action (login/action.yml), some shared with the main action. */
+export const LOGIN_INPUTS = [
+  Inputs.StartUrl,
+  Inputs.SsoRegion,
+  Inputs.SsoSession,
+  Inputs.SsoSessionSecret,
+  Inputs.SsoSessionSecretEnvironment,
+  Inputs.GitHubToken,
+  Inputs.Endpoint,
+  Inputs.LoginTimeoutSeconds,
+  Inputs.IfNeeded,
+  Inputs.ExpectedUser,
+  Inputs.MaxAttempts,
+  Inputs.RequestTimeoutSeconds
+] as const
 
 /** Output names, exactly as declared in action.yml. */
 export enum Outputs {
@@ -35,6 +57,22 @@ export enum Outputs {
   SessionRenewed = 'session-renewed',
   SessionSaved = 'session-saved'
 }
+
+/** Output names of the login action, exactly as declared in login/action.yml. */
+export enum LoginOutputs {
+  UserId = 'user-id',
+  UserName = 'user-name',
+  DisplayName = 'display-name',
+  RegistrationExpiresAt = 'registration-expires-at'
+}
+
+/** AWS Builder ID, what most CodeCatalyst spaces use: its start URL and region. */
+export const BUILDER_ID_START_URL = 'https://view.awsapps.com/start'
+export const BUILDER_ID_REGION = 'us-east-1'
+/** A device code lives about 10 minutes; the login waits at most this long whatever the code says. */
+export const LOGIN_TIMEOUT_RANGE = { min: 1, max: 3600 } as const
+/** The name of the SSO OIDC client the login registers, as a person sees it when they approve. */
+export const LOGIN_CLIENT_NAME = 'codecatalyst-run-workflow'
 
 export const ACTION_NAME = 'codecatalyst-run-workflow'
 /** package.json's version, bundled at build time: the release bumps it in one place. */
@@ -82,6 +120,8 @@ export function ssoOidcEndpoint(region: string): string {
 export const SSO_REFRESH_WINDOW_MS = 15 * 60 * 1000
 /** With less than this left (botocore's mandatory window), the token must be renewed, or the step fails. */
 export const SSO_MANDATORY_WINDOW_MS = 10 * 60 * 1000
+/** An early renewal's check of the secret may take at most this long: the token it renews is still good. */
+export const EARLY_CHECK_MS = 20 * 1000
 /** After an early renewal failed having spent nothing, the next one is tried no sooner than this. */
 export const EARLY_RENEWAL_RETRY_MS = 60 * 1000
 /**
@@ -93,8 +133,12 @@ export const RENEWAL_BUDGET_MS = 60 * 1000
 export const REGISTRATION_WARNING_DAYS = 14
 /** What renews an SSO session: the AWS CLI's login, named in every message that asks for it. */
 export const SSO_LOGIN_COMMAND = 'aws sso login --profile <profile>'
+/** The way back in that needs no AWS CLI: the login action, run as a workflow (login/action.yml). */
+export const LOGIN_WORKFLOW = "the login workflow (see 'Log in from GitHub' in the README)"
 /** What to do when the stored session can no longer be renewed, said in every message that comes to that. */
-export const LOG_IN_AGAIN = `log in again (${SSO_LOGIN_COMMAND}) and store the new cache file in the '${Inputs.SsoSession}' secret`
+export const LOG_IN_AGAIN =
+  `log in again: run ${LOGIN_WORKFLOW}, or run \`${SSO_LOGIN_COMMAND}\` and store the new cache file in ` +
+  `the secret that '${Inputs.SsoSession}' comes from`
 /** A CLI cache file is about 3 KB; anything far larger is not one. */
 export const MAX_SSO_SESSION_LENGTH = 64 * 1024
 

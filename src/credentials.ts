@@ -4,13 +4,14 @@
  * says it has expired.
  */
 import {
+  EARLY_CHECK_MS,
   EARLY_RENEWAL_RETRY_MS,
   Inputs,
-  SSO_LOGIN_COMMAND,
+  LOG_IN_AGAIN,
   SSO_MANDATORY_WINDOW_MS,
   SSO_REFRESH_WINDOW_MS
 } from './constants.js'
-import { CredentialError, RenewalError, type ServiceError } from './errors.js'
+import { ApiError, CredentialError, RenewalError, type ServiceError } from './errors.js'
 import { formatDuration, isoDate } from './format.js'
 import { type Renewal, type RenewalDeps, renewSession } from './renewal.js'
 import type { CredentialSettings, SsoSession } from './settings.js'
@@ -53,7 +54,7 @@ export function refusedAfterRenewal(error: ServiceError): CredentialError {
     `${error.logLine()}\nCodeCatalyst refused the renewed token too. Either the user of the SSO session lacks a ` +
       'role in the project that may run workflows (Contributor or Project administrator): give it one; or the ' +
       "session's CodeCatalyst access has ended (AWS Builder ID ends it after some days even while renewals still " +
-      `succeed): ${SSO_LOGIN_COMMAND}, and store the new cache file in the '${Inputs.SsoSession}' secret.`,
+      `succeed): ${LOG_IN_AGAIN}.`,
     { cause: error }
   )
 }
@@ -127,6 +128,8 @@ export class SsoCredentials implements Credentials {
   private markerFailure?: string
   /** SSO OIDC refused the refresh token: it is never presented again. */
   private refused?: RenewalError
+  /** A failure showed that the secret holds no session the next job can renew. */
+  private secretSpent = false
   /** No early renewal is tried before this (ms since the epoch), after one failed. */
   private nextEarlyAt = 0
   private warnedEarly = false
@@ -144,7 +147,7 @@ export class SsoCredentials implements Credentials {
     const failure = [this.unsavedReason, this.markerFailure].filter(Boolean).join('\n')
     return {
       renewed: this.renewals > 0,
-      saved: this.deps.store && this.unsavedReason === undefined && this.refused === undefined,
+      saved: this.deps.store && this.unsavedReason === undefined && !this.secretSpent,
       failure: failure || undefined
     }
   }
@@ -165,19 +168,30 @@ export class SsoCredentials implements Credentials {
     return this.mint(deadline)
   }
 
-  /** An early renewal: one that fails having spent nothing leaves the step on the token it has. */
+  /**
+   * An early renewal: one that fails having spent nothing leaves the step on the token it has. Its check gets
+   * at most half the time the caller has left, so that the request it came before still fits.
+   */
   private async early(current: string, deadline?: number): Promise<string> {
-    if (this.refused || this.deps.now() < this.nextEarlyAt) return current
+    const now = this.deps.now()
+    if (this.refused || now < this.nextEarlyAt) return current
+    const checkBy = Math.min(
+      now + EARLY_CHECK_MS,
+      deadline === undefined ? Infinity : (now + deadline) / 2
+    )
     try {
-      return await this.mint(deadline)
+      return await this.mint(checkBy)
     } catch (error) {
-      // A renewal that stopped before it spent anything; a cancel or the caller's deadline is not one.
-      if (!(error instanceof RenewalError) || error.stage === 'save') throw error
+      // What stopped before CreateToken was sent (a RenewalError of the check, or the check cut short by its
+      // deadline) or at CreateToken spent nothing the step knows of; a cancel is no such failure.
+      const cancelled = !(error instanceof ApiError) || error.kind === 'cancelled'
+      if (!(error instanceof RenewalError) && cancelled) throw error
+      const passing = error instanceof RenewalError ? error.passing : true
       // What passes is tried again in a minute; what does not, only once the token must be renewed (a refused
       // refresh token, never again: see renewOnce).
       const retryAt = Math.min(this.deps.now() + EARLY_RENEWAL_RETRY_MS, this.mandatoryAt())
-      this.nextEarlyAt = error.passing ? retryAt : this.mandatoryAt()
-      this.sayEarlyFailure(error, error.passing)
+      this.nextEarlyAt = passing ? retryAt : this.mandatoryAt()
+      this.sayEarlyFailure(error, passing)
       return current
     }
   }
@@ -186,10 +200,11 @@ export class SsoCredentials implements Credentials {
     return this.expiresAt - this.windows.mandatory
   }
 
-  private sayEarlyFailure(error: RenewalError, passing: boolean): void {
+  private sayEarlyFailure(error: Error, passing: boolean): void {
     const left = formatDuration(this.expiresAt - this.deps.now())
+    const why = error instanceof ApiError ? error.logLine() : error.message
     const line =
-      `Could not renew the SSO session ahead of time: ${error.message}\nThe step goes on with the current ` +
+      `Could not renew the SSO session ahead of time: ${why}\nThe step goes on with the current ` +
       `access token, which is valid for ${left} more, and tries again ` +
       `${passing ? 'in a minute' : 'when the token must be renewed'}.`
     if (this.warnedEarly) this.deps.info(line)
@@ -211,6 +226,7 @@ export class SsoCredentials implements Credentials {
     } catch (error) {
       if (error instanceof RenewalError && error.stage === 'create-token' && !error.passing)
         this.refused = error
+      if (error instanceof RenewalError && error.secretSpent) this.secretSpent = true
       throw error
     }
     this.renewals++

@@ -126,6 +126,8 @@ export type RenewalStage = 'check' | 'create-token' | 'save'
 /** A renewal of the SSO session that did not happen or did not finish; the message says what to do. */
 export class RenewalError extends CredentialError {
   override readonly name: string = 'RenewalError'
+  /** What it showed: the secret holds no session that the next job can renew (log in again). */
+  secretSpent = false
 
   constructor(
     message: string,
@@ -135,6 +137,20 @@ export class RenewalError extends CredentialError {
     options?: ErrorOptions
   ) {
     super(message, options)
+  }
+}
+
+/** The job's copy of the session is not the latest: another job renewed it since, and the secret holds that. */
+export class ReplacedCopyError extends RenewalError {
+  override readonly name: string = 'ReplacedCopyError'
+
+  constructor(
+    message: string,
+    /** The secret was not written after the marker: the last renewal's save was lost, and the secret is spent. */
+    readonly lostSave = false
+  ) {
+    super(message, 'check', false)
+    this.secretSpent = lostSave
   }
 }
 
@@ -268,36 +284,40 @@ export function serviceErrorFrom(
   )
   error.retryAfterMs =
     parseRetryAfter(headers['retry-after']) ??
-    (error.kind === 'throttled' ? rateLimitWaitMs(status, headers) : undefined)
+    (error.kind === 'throttled' ? rateLimitWaitMs(headers) : undefined)
   return error
+}
+
+/** An answer of GitHub's: every one carries its request id, or its rate limit's count. */
+function fromGitHub(headers: IncomingHttpHeaders): boolean {
+  return headers['x-github-request-id'] !== undefined || headers['x-ratelimit-limit'] !== undefined
 }
 
 /**
  * GitHub's rate limits answered 403: its primary limit (no requests left), its secondary limit (a Retry-After,
- * or only its message). A 429 is throttling whatever its body says.
+ * or only its message). A 429 is throttling from any service; a 403 from another than GitHub never is.
  */
 function isGitHubRateLimit(headers: IncomingHttpHeaders, message: unknown): boolean {
   return (
-    headers['x-ratelimit-remaining'] === '0' ||
-    headers['retry-after'] !== undefined ||
-    (typeof message === 'string' && /\brate limit/i.test(message))
+    fromGitHub(headers) &&
+    (headers['x-ratelimit-remaining'] === '0' ||
+      headers['retry-after'] !== undefined ||
+      (typeof message === 'string' && /\brate limit/i.test(message)))
   )
 }
 
 /**
- * How long GitHub asks a rate-limited client to wait when it sends no Retry-After: until x-ratelimit-reset
- * (epoch seconds) when no requests are left, else, for a 403 over its secondary limit, a minute (GitHub's
- * guidance). Undefined for anything else: the backoff decides.
+ * How long GitHub asks a rate-limited client to wait when it sends no Retry-After (its guidance): until
+ * x-ratelimit-reset (epoch seconds, against GitHub's own clock in the Date header) when no requests are left,
+ * else a minute. Undefined for other services: the backoff decides.
  */
-function rateLimitWaitMs(
-  status: number,
-  headers: IncomingHttpHeaders,
-  now = Date.now()
-): number | undefined {
+function rateLimitWaitMs(headers: IncomingHttpHeaders, now = Date.now()): number | undefined {
+  if (!fromGitHub(headers)) return undefined
   const reset = Number(headers['x-ratelimit-reset'])
+  const date = Date.parse(headers.date ?? '')
   if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
-    return Math.max(0, reset * 1000 - now)
-  return status === 403 ? 60_000 : undefined
+    return Math.max(0, reset * 1000 - (Number.isNaN(date) ? now : date))
+  return 60_000
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in milliseconds; undefined if absent or unreadable. */

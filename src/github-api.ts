@@ -6,6 +6,7 @@
 import { type ApiDeps, type CallScope, callJsonApi, missingFromResponse } from './api-call.js'
 import { Inputs } from './constants.js'
 import { type ErrorHints, HINT_401, HINT_5XX, ServiceError, isRecord } from './errors.js'
+import type { Transport } from './http-transport.js'
 
 /** Where the secrets and variables are, and the token that may use them. */
 export interface GitHubScopeSettings {
@@ -63,6 +64,11 @@ export class GitHubScope {
       environment === undefined
         ? `${repository}/actions`
         : `${repository}/environments/${encodeURIComponent(environment)}`
+  }
+
+  /** The same scope over another transport (one that watches for answers lost after a write). */
+  over(transport: Transport): GitHubScope {
+    return new GitHubScope(this.settings, this.config, { ...this.deps, transport })
   }
 
   /** GET …/secrets/public-key */

@@ -180,7 +180,8 @@ async function sendOnce(
       'EPLAINPROXY',
       'refused to send a credential over plain http through a proxy; use an https endpoint'
     )
-  const timeout = AbortSignal.timeout(Math.max(1, ends - Date.now()))
+  // AbortSignal.timeout takes whole milliseconds.
+  const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(ends - Date.now())))
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout
   handler.signal = signal
   handler.reused = false
@@ -227,7 +228,8 @@ function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
 
 /** The request's timeout passed: said of the proxy when it had not answered CONNECT. */
 function timedOut(request: HttpRequest, waitingForProxy: boolean): TransportError {
-  const seconds = request.timeoutMs / 1000
+  // Whole seconds as given, or tenths of one when a deadline cut the timeout short.
+  const seconds = Number((request.timeoutMs / 1000).toFixed(1))
   const proxy = untrusted(getProxyUrl(request.url), SHOWN.name)
   return new TransportError(
     request.operation,

@@ -83,15 +83,10 @@ export function getSettings(
   const credential = readCredential(input, env, now, problems)
   const secret = readSessionSecret(input, env, problems)
   if (credential?.kind === 'sso-session') credential.secret = secret
+  if (input(Inputs.SsoSessionSecret) && !input(Inputs.SsoSession))
+    problems.push(SECRET_NEEDS_SESSION)
   const clientToken = readClientToken(input(Inputs.ClientToken), problems)
-  const endpoint = readEndpoint(
-    [
-      [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
-      [`Environment variable ${ENV_ENDPOINT}`, env[ENV_ENDPOINT]?.trim()]
-    ],
-    DEFAULT_ENDPOINT,
-    problems
-  )
+  const endpoint = readCodeCatalystEndpoint(input, env, problems)
   const said = { notices: [] as string[], warnings: [] as string[] }
   const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems, said)
   const requestTimeoutMs = readSeconds(
@@ -133,7 +128,7 @@ function readName(name: Inputs, value: string, problems: string[]): string {
  * tools, not as this step's input: a value over the action's range is capped, with a notice, and one that is
  * no whole number from the range at all is ignored, with a warning.
  */
-function readMaxAttempts(
+export function readMaxAttempts(
   value: string,
   env: NodeJS.ProcessEnv,
   problems: string[],
@@ -195,7 +190,7 @@ function readWait(input: (name: Inputs) => string, problems: string[]): WaitSett
 }
 
 /** A whole number of seconds input, in milliseconds. */
-function readSeconds(
+export function readSeconds(
   name: Inputs,
   value: string,
   fallback: number,
@@ -245,7 +240,7 @@ function readTarget(input: (name: Inputs) => string, problems: string[]): Target
 }
 
 /** Accepts what core.getBooleanInput accepts (YAML 1.2 core schema), and '' as false. */
-function readBoolean(name: Inputs, value: string, problems: string[]): boolean {
+export function readBoolean(name: Inputs, value: string, problems: string[]): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['', 'false', 'False', 'FALSE'].includes(value)) return false
   problems.push(`Input '${name}' is ${quote(value)}. Expected true or false.`)
@@ -274,7 +269,7 @@ function readSucceedOn(value: string, problems: string[]): string[] {
   return statuses
 }
 
-function readWholeNumber(
+export function readWholeNumber(
   source: string,
   value: string,
   range: { min: number; max: number },
@@ -315,7 +310,7 @@ function readCredential(
       ssoOidcEndpoint(parsed.region),
       problems
     )
-    return { kind: 'sso-session', session: parsed, oidcEndpoint }
+    return { kind: 'sso-session', session: parsed, oidcEndpoint, given: session }
   }
   const [source, value] = token
     ? [`input '${Inputs.Token}'`, token]
@@ -338,6 +333,10 @@ function readCredential(
   return { kind: 'token', token: value, source }
 }
 
+const SECRET_NEEDS_SESSION =
+  `Input '${Inputs.SsoSessionSecret}' needs '${Inputs.SsoSession}': only an SSO session is renewed and saved ` +
+  `(a '${Inputs.Token}' is used as is).`
+
 /** Secret names as GitHub takes them. */
 const SECRET_NAME = /^(?!GITHUB_)[A-Z_][A-Z0-9_]*$/i
 /** One part of GITHUB_REPOSITORY: an owner or a repository name. */
@@ -347,7 +346,7 @@ const REPOSITORY_PART = /^[\w.-]+$/
  * `sso-session-secret`, with its environment and `github-token`: where renewed sessions are saved.
  * Each needs the others (and `sso-session`); every problem is reported.
  */
-function readSessionSecret(
+export function readSessionSecret(
   input: (name: Inputs) => string,
   env: NodeJS.ProcessEnv,
   problems: string[]
@@ -360,11 +359,6 @@ function readSessionSecret(
     return undefined
   }
   const before = problems.length
-  if (!input(Inputs.SsoSession))
-    problems.push(
-      `Input '${Inputs.SsoSessionSecret}' needs '${Inputs.SsoSession}': only an SSO session is renewed and saved ` +
-        `(a '${Inputs.Token}' is used as is).`
-    )
   if (!SECRET_NAME.test(name))
     problems.push(
       `Invalid ${Inputs.SsoSessionSecret} ${quote(name)}. Expected the name of a secret: letters, digits and '_', ` +
@@ -424,8 +418,24 @@ function readRepository(env: NodeJS.ProcessEnv, problems: string[]): [string, st
   return [owner, repo]
 }
 
+/** CodeCatalyst's API: `endpoint`, else AWS_ENDPOINT_URL_CODECATALYST, else the global endpoint. */
+export function readCodeCatalystEndpoint(
+  input: (name: Inputs) => string,
+  env: NodeJS.ProcessEnv,
+  problems: string[]
+): string {
+  return readEndpoint(
+    [
+      [`Input '${Inputs.Endpoint}'`, input(Inputs.Endpoint)],
+      [`Environment variable ${ENV_ENDPOINT}`, env[ENV_ENDPOINT]?.trim()]
+    ],
+    DEFAULT_ENDPOINT,
+    problems
+  )
+}
+
 /** The first endpoint given among `candidates` (source, value), else `fallback`; checked and without a trailing slash. */
-function readEndpoint(
+export function readEndpoint(
   candidates: [source: string, value: string | undefined][],
   fallback: string,
   problems: string[]

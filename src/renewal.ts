@@ -21,12 +21,20 @@ export interface SessionStore {
   readonly place: string
   /** Throws RenewalError (stage check) unless `refreshToken` may be presented and its successor saved. */
   check(refreshToken: string, scope: CallScope): Promise<CheckedCopy>
-  /** Throws RenewalError (stage save) when the renewed session could not be saved. */
+  /**
+   * After SSO OIDC refused `refreshToken`: whether the marker names another one now (another job renewed the
+   * session and saved it, so the secret is live); false when that cannot be read.
+   */
+  superseded(refreshToken: string, scope: CallScope): Promise<boolean>
+  /**
+   * Throws RenewalError (stage save) when the renewed session could not be saved within `scope`; the marker's
+   * first write goes within `markerScope`, a share of it.
+   */
   save(
     cacheFile: string,
     checked: CheckedCopy,
     renewed: string,
-    scope: CallScope
+    scopes: { scope: CallScope; markerScope: CallScope }
   ): Promise<SaveResult>
 }
 
@@ -70,7 +78,7 @@ export async function renewSession(
 ): Promise<Renewal> {
   const { signal } = deps.cancellation
   const store = await deps.store?.()
-  const checked = await store?.check(refreshToken, { deadline, signal })
+  const saving = store && { store, checked: await store.check(refreshToken, { deadline, signal }) }
   const oidc = await deps.oidc()
   // The last moment to stop: nothing has been spent yet.
   if (signal.aborted)
@@ -80,12 +88,16 @@ export async function renewSession(
   const shield = ownBudget(deps)
   try {
     const grant = { clientId: session.clientId, clientSecret: session.clientSecret, refreshToken }
-    const minted = await oidc.createToken(grant, shield.scope).catch((error: unknown) => {
-      throw createTokenFailure(error, shield.cutShort())
+    // CreateToken is retried as any call is (max-attempts), within half the budget; the save has the rest.
+    const createScope = { ...shield.scope, deadline: shield.share(1 / 2), untilDeadline: false }
+    const minted = await oidc.createToken(grant, createScope).catch(async (error: unknown) => {
+      const failure = createTokenFailure(error, shield.cutShort())
+      if (failure instanceof RenewalError && !failure.passing)
+        failure.secretSpent = !(await saving?.store.superseded(refreshToken, shield.scope))
+      throw failure
     })
     const renewal = renewalFrom(minted, refreshToken, deps)
-    if (store && checked)
-      Object.assign(renewal, await save(store, session, renewal, checked, shield.scope, deps))
+    if (saving) Object.assign(renewal, await save(saving, session, renewal, shield, deps))
     return renewal
   } finally {
     shield.dispose()
@@ -111,16 +123,22 @@ function renewalFrom(minted: MintedToken, presented: string, deps: RenewalDeps):
 }
 
 async function save(
-  store: SessionStore,
+  { store, checked }: { store: SessionStore; checked: CheckedCopy },
   session: SsoSession,
   renewal: Renewal,
-  checked: CheckedCopy,
-  scope: CallScope,
+  shield: ReturnType<typeof ownBudget>,
   deps: RenewalDeps
 ): Promise<Pick<Renewal, 'unsaved' | 'markerProblem'>> {
   const file = renewedCacheFile(session, renewal)
+  // The marker's first write may take a third of what is left, and gives way to the secret on a cancel.
+  const markerScope = {
+    ...shield.scope,
+    deadline: shield.share(1 / 3),
+    signal: AbortSignal.any([shield.scope.signal, deps.cancellation.signal])
+  }
   try {
-    const { markerProblem } = await store.save(file, checked, renewal.refreshToken, scope)
+    const scopes = { scope: shield.scope, markerScope }
+    const { markerProblem } = await store.save(file, checked, renewal.refreshToken, scopes)
     deps.info(`Saved the renewed SSO session to the secret ${store.place}.`)
     return { markerProblem }
   } catch (error) {
@@ -151,11 +169,12 @@ function createTokenFailure(error: unknown, cutShort: string | undefined): unkno
 }
 
 /**
- * The unit's own scope once CreateToken is sent: a deadline RENEWAL_BUDGET_MS away, and a signal that aborts
- * then, or when the runner's grace after a cancel runs out, whichever comes first. `cutShort()` says why it
- * aborted, if it did.
+ * The unit's own scope once CreateToken is sent: a deadline RENEWAL_BUDGET_MS away, retries for as long as it
+ * allows, and a signal that aborts then, or when the runner's grace after a cancel runs out, whichever comes
+ * first. `share(f)` is the deadline of a step that may take the fraction `f` of what is left; `cutShort()` says
+ * why the signal aborted, if it did.
  */
-function ownBudget(deps: RenewalDeps) {
+export function ownBudget(deps: Pick<RenewalDeps, 'now' | 'cancellation' | 'info'>) {
   const controller = new AbortController()
   const deadline = deps.now() + RENEWAL_BUDGET_MS
   let endsAt = Infinity
@@ -179,7 +198,9 @@ function ownBudget(deps: RenewalDeps) {
   }
   const stopListening = deps.cancellation.onSignal(onCancel)
   return {
-    scope: { deadline, signal: controller.signal } satisfies CallScope,
+    scope: { deadline, signal: controller.signal, untilDeadline: true } satisfies CallScope,
+    share: (fraction: number) =>
+      Math.round(deps.now() + (Math.min(endsAt, deadline) - deps.now()) * fraction),
     cutShort: () => (controller.signal.aborted ? String(controller.signal.reason) : undefined),
     dispose: () => {
       clearTimeout(timer)

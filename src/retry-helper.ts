@@ -5,11 +5,15 @@ export interface RetryPolicy {
   maxAttempts: number
   /** No retry starts after this much time has passed since the first attempt. */
   budgetMs: number
-  /** Upper bound of one delay, Retry-After included. */
+  /** Upper bound of one delay, Retry-After included: a longer Retry-After ends the retries. */
   maxDelayMs: number
+  /** Upper bound of the backoff's own ceiling (without Retry-After). */
+  maxBackoffMs: number
   /** Backoff base per class: full jitter, `random() * base * 2^retry`. */
   baseDelayMs: Record<RetryClass, number>
 }
+
+const BASE_DELAY_MS: Record<RetryClass, number> = { throttling: 500, transient: 100 }
 
 /** The AWS SDK's bases and cap, bounded so a persistent fault gives up in well under a minute. */
 export function defaultRetryPolicy(maxAttempts: number): RetryPolicy {
@@ -17,7 +21,22 @@ export function defaultRetryPolicy(maxAttempts: number): RetryPolicy {
     maxAttempts,
     budgetMs: 30_000,
     maxDelayMs: 20_000,
-    baseDelayMs: { throttling: 500, transient: 100 }
+    maxBackoffMs: 20_000,
+    baseDelayMs: BASE_DELAY_MS
+  }
+}
+
+/**
+ * For what must not give up while time is left (saving a renewed session): retries without an attempt cap for
+ * `budgetMs`, waiting any Retry-After that fits in it, and backing off by at most 5 s otherwise.
+ */
+export function untilDeadlinePolicy(budgetMs: number): RetryPolicy {
+  return {
+    maxAttempts: Infinity,
+    budgetMs,
+    maxDelayMs: budgetMs,
+    maxBackoffMs: 5000,
+    baseDelayMs: BASE_DELAY_MS
   }
 }
 
@@ -43,7 +62,7 @@ export function backoffDelay(
   random: () => number,
   retryAfterMs?: number
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs[retryClass] * 2 ** retry)
+  const ceiling = Math.min(policy.maxBackoffMs, policy.baseDelayMs[retryClass] * 2 ** retry)
   return Math.round(Math.min(policy.maxDelayMs, Math.max(random() * ceiling, retryAfterMs ?? 0)))
 }
 

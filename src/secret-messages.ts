@@ -3,13 +3,10 @@
  * the token or the permission, and say what to do. One place, so that every message says it the same way.
  */
 import { GITHUB_TOKEN_PERMISSIONS, Inputs, LOG_IN_AGAIN } from './constants.js'
-import { ApiError, TransportError } from './errors.js'
+import { ApiError } from './errors.js'
 import type { SessionSecretSettings } from './settings.js'
 
 const NOTHING_RENEWED = 'Nothing was renewed, so the SSO session in the secret is untouched'
-
-/** Network failures that mean a request never reached GitHub. */
-const NEVER_SENT = new Set(['ENOTSENT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROXYREFUSED'])
 
 export class SecretWords {
   /** The secret as a log line names it: NAME of owner/repo, or NAME of environment 'E' in owner/repo. */
@@ -30,21 +27,26 @@ export class SecretWords {
     this.markerPlace = `${marker} of ${where}`
   }
 
-  /** A check before a renewal failed: nothing was spent. */
-  checkFailed(error: ApiError): string {
+  /** A check before a renewal (or a login) failed: nothing was spent, and no one was asked to log in. */
+  checkFailed(error: ApiError, before: 'renewal' | 'login' = 'renewal'): string {
+    const [purpose, untouched] =
+      before === 'renewal'
+        ? ['renewing the SSO session', NOTHING_RENEWED]
+        : ['logging in', 'No login was started, and the secret is untouched']
     const retry = ': re-run the job later.'
+    const unreadable = `the secret ${this.place} could not be read before ${purpose}`
     const why: Partial<Record<ApiError['kind'], string>> = {
-      throttled: `GitHub is rate limiting '${Inputs.GitHubToken}', so the secret ${this.place} could not be read before renewing the SSO session. ${NOTHING_RENEWED}${retry}`,
-      unavailable: `GitHub is unavailable (or the network to it is), so the secret ${this.place} could not be read before renewing the SSO session. ${NOTHING_RENEWED}${retry}`,
-      unreachable: `GitHub could not be reached at ${this.secret.apiUrl}, so the secret ${this.place} could not be read before renewing the SSO session: check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY. ${NOTHING_RENEWED}.`,
+      throttled: `GitHub is rate limiting '${Inputs.GitHubToken}', so ${unreadable}. ${untouched}${retry}`,
+      unavailable: `GitHub is unavailable (or the network to it is), so ${unreadable}. ${untouched}${retry}`,
+      unreachable: `GitHub could not be reached at ${this.secret.apiUrl}, so ${unreadable}: check GITHUB_API_URL, HTTPS_PROXY and NO_PROXY. ${untouched}.`,
       unauthorized:
         `GitHub did not accept '${Inputs.GitHubToken}': it has expired or was revoked. Create a new one, ` +
-        `${GITHUB_TOKEN_PERMISSIONS}, and store it in the secret you pass as '${Inputs.GitHubToken}'. ${NOTHING_RENEWED}.`,
-      forbidden: `${this.permissionProblem(error.operation)} ${NOTHING_RENEWED}.`,
-      'not-found': `${this.notFound(error.operation)} ${NOTHING_RENEWED}.`,
-      malformed: `GitHub's answer to ${error.operation} is not what its API promises, so the secret ${this.place} could not be checked before renewing the SSO session. ${NOTHING_RENEWED}: re-run the job, and check GITHUB_API_URL if it persists.`
+        `${GITHUB_TOKEN_PERMISSIONS}, and store it in the secret you pass as '${Inputs.GitHubToken}'. ${untouched}.`,
+      forbidden: `${this.permissionProblem(error.operation)} ${untouched}.`,
+      'not-found': `${this.notFound(error.operation)} ${untouched}.`,
+      malformed: `GitHub's answer to ${error.operation} is not what its API promises, so ${unreadable}. ${untouched}: re-run the job, and check GITHUB_API_URL if it persists.`
     }
-    return `${error.logLine()}\n${why[error.kind] ?? `GitHub refused ${error.operation}. ${NOTHING_RENEWED}.`}`
+    return `${error.logLine()}\n${why[error.kind] ?? `GitHub refused ${error.operation}. ${untouched}.`}`
   }
 
   /** The marker lists this copy's refresh token as replaced; `lostSave` when the secret was not written since. */
@@ -74,9 +76,8 @@ export class SecretWords {
   }
 
   /** Why a renewed session could not be saved, what that costs, and what to do. */
-  notSaved(error: unknown, cutShort?: string): string {
+  notSaved(error: unknown, mayHaveLanded: boolean, cutShort?: string): string {
     const why = error instanceof ApiError ? error.logLine() : String(error)
-    const mayHaveLanded = !(error instanceof TransportError && NEVER_SENT.has(error.code))
     const cost = mayHaveLanded
       ? 'GitHub may have applied the save all the same (a write can land before its answer fails); if it did ' +
         "not, the secret holds a spent refresh token (SSO OIDC accepts each one once), and the next job's renewal " +
@@ -88,9 +89,18 @@ export class SecretWords {
     )
   }
 
+  /** Why a new login could not be saved: the person's approval is lost, the stored session is as it was. */
+  loginNotSaved(error: unknown): string {
+    const why = error instanceof ApiError ? error.logLine() : String(error)
+    return (
+      `The new SSO session could not be saved to the secret ${this.place}: ${why}\nThe secret holds what it ` +
+      `held before (GitHub may have applied the save all the same, if its answer was lost). ${this.saveFix(error, undefined)}; then run the login again.`
+    )
+  }
+
   /** The session was saved, but its marker could not be brought up to date. */
   markerNotUpdated(error: ApiError): { message: string; fatal: boolean } {
-    const fatal = ['unauthorized', 'forbidden', 'not-found'].includes(error.kind)
+    const fatal = error.kind === 'unauthorized' || error.kind === 'forbidden'
     const fix = fatal
       ? `give '${Inputs.GitHubToken}' the permission to write it: ${GITHUB_TOKEN_PERMISSIONS}`
       : 'nothing needs fixing if GitHub was unavailable: the next renewal writes it'
@@ -117,9 +127,11 @@ export class SecretWords {
 
   /** What a 403 from GitHub means for this secret or its marker, and what to do. */
   private permissionProblem(operation: string): string {
-    const what = operation.endsWith('Variable')
-      ? `read the marker variable ${this.markerPlace}`
-      : `read or write the secret ${this.place}`
+    const what = !operation.endsWith('Variable')
+      ? `read or write the secret ${this.place}`
+      : operation.startsWith('Get')
+        ? `read the marker variable ${this.markerPlace}`
+        : `write the marker variable ${this.markerPlace}`
     return (
       `'${Inputs.GitHubToken}' may not ${what}: it must be ${GITHUB_TOKEN_PERMISSIONS}. The job's GITHUB_TOKEN ` +
       'can never write secrets: if that is the token passed (secrets.GITHUB_TOKEN or github.token), pass a ' +

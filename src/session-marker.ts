@@ -64,12 +64,20 @@ export function judgeCopy(hash: string, marker: Marker | undefined): Verdict {
  * not rotated (renewed === presented) stays current and live.
  */
 export function nextMarker(marker: Marker | undefined, presented: string, renewed: string): Marker {
-  const replaced = [presented, marker?.current, ...(marker?.replaced ?? [])].filter(
-    (hash): hash is string => hash !== undefined && hash !== renewed
-  )
-  return { current: renewed, replaced: [...new Set(replaced)].slice(0, MARKER_HISTORY) }
+  return naming(renewed, [presented, marker?.current, ...(marker?.replaced ?? [])])
 }
 
 export function sameMarker(a: Marker | undefined, b: Marker): boolean {
   return a !== undefined && formatMarker(a) === formatMarker(b)
+}
+
+/** The marker after a new login whose refresh token hashes to `fresh`: what it named before is replaced. */
+export function markerAfterLogin(marker: Marker | undefined, fresh: string): Marker {
+  return naming(fresh, [marker?.current, ...(marker?.replaced ?? [])])
+}
+
+/** A marker naming `current`, with `replaced` (newest first) without it, without repeats, at most MARKER_HISTORY. */
+function naming(current: string, replaced: (string | undefined)[]): Marker {
+  const others = replaced.filter((hash): hash is string => hash !== undefined && hash !== current)
+  return { current, replaced: [...new Set(others)].slice(0, MARKER_HISTORY) }
 }

@@ -60,6 +60,8 @@ export type CredentialSettings =
   | {
       kind: 'sso-session'
       session: SsoSession
+      /** The `sso-session` input as given (a secret): what a handoff between steps is sealed under. */
+      given: string
       /** SSO OIDC base URL without a trailing slash. */
       oidcEndpoint: string
       /** Where every renewed session is saved; without it, a renewal spends the stored refresh token. */

@@ -2,17 +2,15 @@
  * SSO OIDC `CreateToken` with the refresh-token grant (sso-oidc 2019-06-10, rest-json, no auth):
  * how an AWS CLI SSO session's access token is renewed.
  */
-import { type ApiDeps, type CallScope, callJsonApi, missingFromResponse } from './api-call.js'
-import { Inputs, LOG_IN_AGAIN } from './constants.js'
 import {
-  CredentialError,
-  type ErrorHints,
-  HINT_5XX,
-  ServiceError,
-  TransportError,
-  isRecord
-} from './errors.js'
-import type { HttpRequest, Transport } from './http-transport.js'
+  type ApiDeps,
+  type CallScope,
+  callJsonApi,
+  missingFromResponse,
+  watchForLostAnswers
+} from './api-call.js'
+import { Inputs, LOG_IN_AGAIN } from './constants.js'
+import { CredentialError, type ErrorHints, HINT_5XX, ServiceError, isRecord } from './errors.js'
 import { isBearerToken } from './safe-text.js'
 
 export interface SsoOidcConfig {
@@ -74,35 +72,10 @@ export function ssoOidcHints(savesSessions: boolean): ErrorHints {
   }
 }
 
-/** Failures that mean the request never reached the server. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENOTSENT', 'EPROXYREFUSED'])
-
 const RENEWED_THEN_LOST =
   'An earlier attempt of this CreateToken failed after it was sent, so SSO OIDC may have renewed the session ' +
   'and spent this refresh token before the answer was lost (each refresh token is accepted once). The ' +
   `session cannot be renewed any more: ${LOG_IN_AGAIN}.`
-
-/**
- * The transport, noting whether an attempt may have reached SSO OIDC and then failed (a 5xx, or a network
- * fault other than one that stops a request before it is sent): that attempt may have spent the refresh token.
- */
-function watchForLostAnswers(transport: Transport) {
-  let mayHaveRenewed = false
-  return {
-    transport: ((request: HttpRequest) =>
-      transport(request).then(
-        response => {
-          mayHaveRenewed ||= response.status >= 500
-          return response
-        },
-        (error: unknown) => {
-          mayHaveRenewed ||= !(error instanceof TransportError && NOT_SENT.has(error.code))
-          throw error
-        }
-      )) satisfies Transport,
-    mayHaveRenewed: () => mayHaveRenewed
-  }
-}
 
 export class SsoOidcClient {
   constructor(
@@ -141,29 +114,34 @@ export class SsoOidcClient {
       { ...this.deps, transport: watched.transport }
     ).catch((error: unknown) => {
       if (
-        !watched.mayHaveRenewed() ||
+        !watched.mayHaveLanded() ||
         !(error instanceof ServiceError) ||
         error.type !== 'InvalidGrantException'
       )
         throw error
       throw new CredentialError(error.logLineWith(RENEWED_THEN_LOST), { cause: error })
     })
-    // The body holds credentials: an error names what is missing and never quotes it.
-    if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
-      throw missingFromResponse(operation, 'usable accessToken', body, true)
-    const { expiresIn, refreshToken } = body
-    // A year bounds it: an absurd lifetime would never be renewed ahead of time.
-    if (
-      typeof expiresIn !== 'number' ||
-      !Number.isInteger(expiresIn) ||
-      expiresIn <= 0 ||
-      expiresIn > 366 * 86_400
-    )
-      throw missingFromResponse(operation, 'valid expiresIn', body, true)
-    return {
-      accessToken: body.accessToken,
-      expiresIn,
-      refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
-    }
+    return mintedFrom(operation, body)
+  }
+}
+
+/** CreateToken's answer, any grant: the access token, its lifetime and the refresh token if one came. */
+export function mintedFrom(operation: string, body: unknown): MintedToken {
+  // The body holds credentials: an error names what is missing and never quotes it.
+  if (!isRecord(body) || typeof body.accessToken !== 'string' || !isBearerToken(body.accessToken))
+    throw missingFromResponse(operation, 'usable accessToken', body, true)
+  const { expiresIn, refreshToken } = body
+  // A year bounds it: an absurd lifetime would never be renewed ahead of time.
+  if (
+    typeof expiresIn !== 'number' ||
+    !Number.isInteger(expiresIn) ||
+    expiresIn <= 0 ||
+    expiresIn > 366 * 86_400
+  )
+    throw missingFromResponse(operation, 'valid expiresIn', body, true)
+  return {
+    accessToken: body.accessToken,
+    expiresIn,
+    refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined
   }
 }

@@ -3,7 +3,7 @@
  * `aws sso login` writes to ~/.aws/sso/cache/<sha1 of the sso-session name>.json.
  * Pure: parses and validates, never prints, and never puts a secret value in a message.
  */
-import { Inputs, MAX_SSO_SESSION_LENGTH, SSO_LOGIN_COMMAND } from './constants.js'
+import { Inputs, LOG_IN_AGAIN, MAX_SSO_SESSION_LENGTH } from './constants.js'
 import { isRecord } from './errors.js'
 import { isoDate, isoSeconds } from './format.js'
 import { isBearerToken, quote } from './safe-text.js'
@@ -21,14 +21,12 @@ export interface RenewedToken {
 const SECRET_MEMBERS = ['accessToken', 'refreshToken', 'clientSecret'] as const
 
 /** An AWS region name, e.g. us-east-1 or us-gov-west-1: it becomes part of a host name. */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
+export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/
 
 /** ISO 8601 with a zone, as the CLI writes it (`Z`, or `UTC` in older CLIs, or an offset). */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|UTC|[+-]\d{2}:?\d{2})$/
 
-const LOGIN_HINT =
-  `Run \`${SSO_LOGIN_COMMAND}\` and store the content of the new cache file in the secret ` +
-  '(see Authentication in the README).'
+const LOGIN_HINT = `For a new session, ${LOG_IN_AGAIN}.`
 
 /** The secret strings in a raw `sso-session` value, found leniently, so they can be masked first. */
 export function ssoSessionSecrets(raw: string): string[] {
@@ -102,6 +100,34 @@ export function renewedCacheFile(session: SsoSession, renewed: RenewedToken): st
     accessToken: renewed.accessToken,
     expiresAt: isoSeconds(renewed.expiresAt),
     refreshToken: renewed.refreshToken
+  })
+}
+
+/** What a new login gives: its start URL and region, client registration and tokens. */
+export interface NewSession {
+  startUrl: string
+  region: string
+  clientId: string
+  clientSecret: string
+  /** ms since the epoch. */
+  registrationExpiresAt: number
+  accessToken: string
+  /** ms since the epoch. */
+  expiresAt: number
+  refreshToken: string
+}
+
+/** The cache file of a new login, exactly as `aws sso login` writes it: its members, in its order. */
+export function newCacheFile(session: NewSession): string {
+  return JSON.stringify({
+    startUrl: session.startUrl,
+    region: session.region,
+    accessToken: session.accessToken,
+    expiresAt: isoSeconds(session.expiresAt),
+    clientId: session.clientId,
+    clientSecret: session.clientSecret,
+    registrationExpiresAt: isoSeconds(session.registrationExpiresAt),
+    refreshToken: session.refreshToken
   })
 }
 

@@ -1,0 +1,3 @@
+import { runLogin } from './login-main.js'
+
+await runLogin()
