@@ -183,6 +183,11 @@ async function threeJobs(first: JobOptions = {}, unmarked = 0): Promise<ActionRe
 
 const TEN_MINUTES = { accessTokenLifetimeSeconds: 600 }
 
+/** Resolves once `condition` holds (checked every 20 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise(resolve => setTimeout(resolve, 20))
+}
+
 describe('write-back across jobs', () => {
   it('keeps the session alive over three jobs in a row, each starting from what the secret holds', async () => {
     await serve({ sso: TEN_MINUTES })
@@ -750,6 +755,28 @@ describe('jobs that share the secret', () => {
     expect(errorAnnotation(result.stdout)).toMatch(/is not the latest one/)
     expect(codecatalyst.requestsFor('CreateToken')).toHaveLength(1)
   })
+
+  it('a login stored by hand while a save is slow: whichever session the secret ends with is presented', async () => {
+    await serve({ sso: TEN_MINUTES })
+    // Job A renews the old session; its secret write lands late, after job B saved a new login's renewal.
+    github.failNext('CreateOrUpdateRepoSecret', { delayMs: 2500 })
+    const jobA = job()
+    await until(() => puts().length === 1)
+    const login = JSON.stringify(
+      codecatalyst.ssoSession({ accessTokenValidForSeconds: -60, newLogin: true })
+    )
+    github.setSecret(SECRET, login)
+    expectSuccess(await job({ session: login }))
+    expectSuccess(await jobA)
+    // The secret holds job A's session (its write came last), which the marker no longer names.
+    expect(marker()?.current).not.toBe(sha256(saved().refreshToken!))
+    const next = await job()
+    expect({ code: next.code, error: errorAnnotation(next.stdout) }).toEqual({
+      code: 0,
+      error: undefined
+    })
+    expectSessionKept()
+  }, 30_000)
 
   it('a new login stored by hand is presented, and the copies of the old session are refused from then on', async () => {
     await serve({ sso: TEN_MINUTES })
