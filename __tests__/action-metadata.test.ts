@@ -18,7 +18,7 @@ import {
   LOGIN_INPUTS,
   LoginOutputs,
   Outputs
-} from '../src/constants.js'
+} from '../src/common/constants.js'
 
 const root = join(import.meta.dirname, '..')
 const read = (file: string) => readFileSync(join(root, file), 'utf8')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { type TokenContext, deriveClientToken } from '../src/client-token.js'
-import { isValidClientToken } from '../src/model.js'
+import { type TokenContext, deriveClientToken } from '../src/codecatalyst/client-token.js'
+import { isValidClientToken } from '../src/codecatalyst/model.js'
 
 const BASE: TokenContext = {
   runId: '16020401234',

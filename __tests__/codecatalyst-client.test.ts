@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { ResponseError, ServiceError, TransportError } from '../src/errors.js'
+import { ResponseError, ServiceError, TransportError } from '../src/net/errors.js'
 import { FAULTS, type CodeCatalystStandIn } from '../stand-in/server.js'
 import { DEMO, START, clientFor, startStandIn } from './helpers/stand-in.js'
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import type { CallScope } from '../src/api-call.js'
+import type { CallScope } from '../src/net/api-call.js'
 import {
   NOT_SAVED_WARNING,
   SsoCredentials,
   StaticCredentials,
   isRejectedToken
-} from '../src/credentials.js'
-import { CredentialError, RenewalError, ServiceError, TransportError } from '../src/errors.js'
-import type { SessionStore } from '../src/renewal.js'
-import type { MintedToken, RefreshGrant } from '../src/sso-oidc-client.js'
-import type { SsoSession } from '../src/settings.js'
+} from '../src/auth/credentials.js'
+import { CredentialError, RenewalError, ServiceError, TransportError } from '../src/net/errors.js'
+import type { SessionStore } from '../src/auth/renewal.js'
+import type { MintedToken, RefreshGrant } from '../src/auth/sso-oidc.js'
+import type { SsoSession } from '../src/common/settings.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

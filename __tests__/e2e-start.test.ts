@@ -2,7 +2,7 @@
  * End to end: the built dist/index.js, run as the runner runs it, against the stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { ACTION_VERSION } from '../src/constants.js'
+import { ACTION_VERSION } from '../src/common/constants.js'
 import { FAULTS, type CodeCatalystStandIn } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectNoTokenLeak, expectSuccess } from './helpers/expectations.js'

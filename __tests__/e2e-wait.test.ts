@@ -2,7 +2,7 @@
  * End to end: waiting for the run's result, on the built dist/index.js, against the stand-in.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { FINISHED_STATUSES } from '../src/model.js'
+import { FINISHED_STATUSES } from '../src/codecatalyst/model.js'
 import type { CodeCatalystStandIn, StandInWorkflow } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectSuccess } from './helpers/expectations.js'

@@ -1,11 +1,14 @@
-import { describe, expect, it } from '@jest/globals'
+import { CODECATALYST_HINTS } from '../src/codecatalyst/hints.js'
+import { ResponseError, TransportError } from '../src/net/errors.js'
 import {
-  ResponseError,
-  TransportError,
   parseErrorType,
   parseRetryAfter,
-  serviceErrorFrom
-} from '../src/errors.js'
+  serviceErrorFrom as parse
+} from '../src/net/service-errors.js'
+
+/** What CodeCatalyst's client builds from an answer. */
+const serviceErrorFrom = (...args: Parameters<typeof parse>) =>
+  parse(args[0], args[1], args[2], args[3], args[4] ?? CODECATALYST_HINTS)
 
 describe('parseErrorType', () => {
   it('prefers the x-amzn-errortype header, then the body code, then __type', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, checkEndpoint, getSettings } from '../src/input-helper.js'
+import { InputError, checkEndpoint, getSettings } from '../src/inputs/action-inputs.js'
 
 const VALID = {
   space: 'ExampleCorp',

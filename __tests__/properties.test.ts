@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { deriveClientToken, type TokenContext } from '../src/client-token.js'
-import { Inputs } from '../src/constants.js'
-import { InputError, checkEndpoint, getSettings } from '../src/input-helper.js'
-import { isUuid, isValidClientToken, isValidName } from '../src/model.js'
-import { isBearerToken, registerSecret, untrusted } from '../src/safe-text.js'
+import { deriveClientToken, type TokenContext } from '../src/codecatalyst/client-token.js'
+import { Inputs } from '../src/common/constants.js'
+import { InputError, checkEndpoint, getSettings } from '../src/inputs/action-inputs.js'
+import { isUuid, isValidClientToken, isValidName } from '../src/codecatalyst/model.js'
+import { isBearerToken, registerSecret, untrusted } from '../src/net/safe-text.js'
 
 /** Mostly a valid value, sometimes anything: so whole input sets are often accepted, and every input can fail. */
 const mostly = <T>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>

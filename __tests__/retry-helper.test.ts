@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { ResponseError, ServiceError, TransportError } from '../src/errors.js'
+import { ResponseError, ServiceError, TransportError } from '../src/net/errors.js'
 import {
   type RetryNotice,
   backoffDelay,
   defaultRetryPolicy,
   withRetries
-} from '../src/retry-helper.js'
+} from '../src/net/retry-helper.js'
 
 /** A fake clock: sleeping advances it, so tests take no time. */
 function fakeDeps(random = () => 1) {

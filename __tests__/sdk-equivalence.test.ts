@@ -9,10 +9,10 @@ import {
   StartWorkflowRunCommand
 } from '@aws-sdk/client-codecatalyst'
 import { CreateTokenCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc'
-import { CodeCatalystClient } from '../src/codecatalyst-client.js'
-import { StaticCredentials } from '../src/credentials.js'
-import { createHttpTransport } from '../src/http-transport.js'
-import { SsoOidcClient } from '../src/sso-oidc-client.js'
+import { CodeCatalystClient } from '../src/codecatalyst/client.js'
+import { StaticCredentials } from '../src/auth/credentials.js'
+import { createHttpTransport } from '../src/net/http-transport.js'
+import { SsoOidcClient } from '../src/auth/sso-oidc.js'
 
 interface Captured {
   method: string

@@ -6,7 +6,7 @@ import {
   nextMarker,
   parseMarker,
   sha256
-} from '../src/session-marker.js'
+} from '../src/auth/marker.js'
 
 const [a, b, c, d] = ['refresh-a', 'refresh-b', 'refresh-c', 'refresh-d'].map(sha256)
 

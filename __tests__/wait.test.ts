@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { ServiceError, TransportError } from '../src/errors.js'
-import { FINISHED_STATUSES } from '../src/model.js'
-import { formatDuration } from '../src/format.js'
-import { type WaitOptions, waitForRun } from '../src/wait.js'
+import { ServiceError, TransportError } from '../src/net/errors.js'
+import { FINISHED_STATUSES } from '../src/codecatalyst/model.js'
+import { formatDuration } from '../src/common/format.js'
+import { type WaitOptions, waitForRun } from '../src/codecatalyst/wait.js'
 
 type Step = string | Error
 

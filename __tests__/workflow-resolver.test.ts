@@ -6,7 +6,7 @@ import {
   explainNotFound,
   listAllWorkflows,
   resolveWorkflowName
-} from '../src/workflow-resolver.js'
+} from '../src/codecatalyst/workflows.js'
 import { DEMO, clientFor, startStandIn } from './helpers/stand-in.js'
 
 const REF = { space: DEMO.space, project: DEMO.project }

@@ -1,8 +1,9 @@
 /**
  * The house rules, measured from the code with the TypeScript compiler, so that CI holds them:
- *   - every import among the files of src/ runs one way (no circle, type imports and import() included);
- *     the same for stand-in/;
- *   - no function in src/ is over 50 lines;
+ *   - every import among the files of src/ (read folder by folder, recursively) runs one way: no circle
+ *     between files, and none between folders (type imports and import() included); the same for stand-in/;
+ *   - every file in src/ opens with a comment that says what it is for;
+ *   - no function in src/ is over 50 lines, no class over 150, no file over 300;
  *   - no file in stand-in/ is over 400 lines, and no class there over 250.
  *
  *   npm run structure        prints the import order (each file after everything it imports) and every breach;
@@ -13,12 +14,37 @@ import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 
 const root = join(import.meta.dirname, '..')
-const RULES = { functionLines: 50, standInFileLines: 400, standInClassLines: 250 }
+const RULES = {
+  functionLines: 50,
+  classLines: 150,
+  fileLines: 300,
+  standInFileLines: 400,
+  standInClassLines: 250
+}
 
+/** Every .ts file under `dir`, in its folders too. */
 function filesOf(dir: string): string[] {
-  return readdirSync(join(root, dir))
+  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
     .filter(name => name.endsWith('.ts'))
     .map(name => join(root, dir, name))
+    .sort()
+}
+
+/** The graph of folders: a folder imports another when one of its files imports one of the other's. */
+function folderGraph(graph: Map<string, string[]>): Map<string, string[]> {
+  const folders = new Map<string, Set<string>>()
+  for (const [file, imports] of graph) {
+    const from = dirname(file)
+    const to = folders.get(from) ?? new Set<string>()
+    for (const target of imports) if (dirname(target) !== from) to.add(dirname(target))
+    folders.set(from, to)
+  }
+  return new Map([...folders].map(([folder, to]) => [folder, [...to]]))
+}
+
+/** Whether the file opens with a comment (before its first import or declaration). */
+function opensWithComment(source: ts.SourceFile): boolean {
+  return /^\s*(\/\*\*|\/\/)/.test(source.text)
 }
 
 function parse(file: string): ts.SourceFile {
@@ -122,21 +148,35 @@ for (const dir of ['src', 'stand-in']) {
     breaches.push(
       `${dir}/: an import circle runs through ${circular.map(f => relative(root, f)).join(', ')}`
     )
+  const folders = layered(folderGraph(graph))
+  if (folders.order.length > 1)
+    console.log(`  folders: ${folders.order.map(f => relative(root, f) || dir).join(' < ')}`)
+  if (folders.circular.length)
+    breaches.push(
+      `${dir}/: the folders ${folders.circular.map(f => relative(root, f)).join(', ')} import each other`
+    )
   for (const source of sources) {
-    if (dir === 'src') breaches.push(...longer(source, RULES.functionLines, 'function'))
-    if (dir !== 'stand-in') continue
     const count = source.getLineAndCharacterOfPosition(source.end).line
+    const name = relative(root, source.fileName)
+    if (dir === 'src') {
+      breaches.push(...longer(source, RULES.functionLines, 'function'))
+      breaches.push(...longer(source, RULES.classLines, 'class'))
+      if (count > RULES.fileLines)
+        breaches.push(`${name}: ${count} lines (at most ${RULES.fileLines})`)
+      if (!opensWithComment(source))
+        breaches.push(`${name}: opens with no comment saying what it is for`)
+      continue
+    }
     if (count > RULES.standInFileLines)
-      breaches.push(
-        `${relative(root, source.fileName)}: ${count} lines (at most ${RULES.standInFileLines})`
-      )
+      breaches.push(`${name}: ${count} lines (at most ${RULES.standInFileLines})`)
     breaches.push(...longer(source, RULES.standInClassLines, 'class'))
   }
 }
 console.log(
   breaches.length
     ? `\n${breaches.length} breach(es):\n${breaches.map(b => `  ${b}`).join('\n')}`
-    : `\nNo import circle; no function in src/ over ${RULES.functionLines} lines; no stand-in file over ` +
-        `${RULES.standInFileLines} lines or class over ${RULES.standInClassLines}.`
+    : `\nNo import circle between files or folders; in src/ no function over ${RULES.functionLines} lines, ` +
+        `no class over ${RULES.classLines}, no file over ${RULES.fileLines}, none without its opening comment; ` +
+        `no stand-in file over ${RULES.standInFileLines} lines or class over ${RULES.standInClassLines}.`
 )
 process.exitCode = breaches.length ? 1 : 0

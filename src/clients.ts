@@ -4,22 +4,22 @@
  * writer (a renewal with write-back, which brings libsodium).
  */
 import * as core from '@actions/core'
-import type { ApiDeps } from './api-call.js'
-import { type Cancellation, sleep } from './cancellation.js'
-import { CodeCatalystClient } from './codecatalyst-client.js'
-import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './constants.js'
+import type { ApiDeps } from './net/api-call.js'
+import { type Cancellation, sleep } from './net/cancellation.js'
+import { CodeCatalystClient } from './codecatalyst/client.js'
+import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './common/constants.js'
 import {
   type Credentials,
   SsoCredentials,
   StaticCredentials,
   credentialLogLine
-} from './credentials.js'
-import { createHttpTransport } from './http-transport.js'
-import type { SessionStore } from './renewal.js'
-import type { Settings, SsoSession } from './settings.js'
-import { registerSecret } from './safe-text.js'
-import { type Handoff, handoffFor, takeOver } from './session-handoff.js'
-import { parseSsoSession, registrationWarning, ssoSessionSecrets } from './sso-session.js'
+} from './auth/credentials.js'
+import { createHttpTransport } from './net/http-transport.js'
+import type { SessionStore } from './auth/renewal.js'
+import type { Settings, SsoSession } from './common/settings.js'
+import { registerSecret } from './net/safe-text.js'
+import { type Handoff, handoffFor, takeOver } from './auth/handoff.js'
+import { parseSsoSession, registrationWarning, ssoSessionSecrets } from './auth/sso-session.js'
 
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} node/${process.version}`
 
@@ -72,7 +72,7 @@ function credentialsFor(
   const store =
     secret &&
     once(async (): Promise<SessionStore> => {
-      const { SessionSecret } = await import('./session-secret.js')
+      const { SessionSecret } = await import('./auth/secret-store.js')
       return new SessionSecret({ secret, maxAttempts, requestTimeoutMs, handoff }, deps)
     })
   const oidc = { endpoint: credential.oidcEndpoint, maxAttempts, requestTimeoutMs }
@@ -105,7 +105,7 @@ export function ssoCredentials(
   cancellation: Cancellation
 ): SsoCredentials {
   const client = once(async () => {
-    const { SsoOidcClient } = await import('./sso-oidc-client.js')
+    const { SsoOidcClient } = await import('./auth/sso-oidc.js')
     return new SsoOidcClient({ ...oidc, savesSessions: store !== undefined }, deps)
   })
   return new SsoCredentials(session, {

@@ -4,29 +4,29 @@
  * AWS CLI's format; say who, when and what next.
  */
 import * as core from '@actions/core'
-import type { ApiDeps } from './api-call.js'
-import { type Cancellation, listenForCancel } from './cancellation.js'
+import type { ApiDeps } from './net/api-call.js'
+import { type Cancellation, listenForCancel } from './net/cancellation.js'
 import { apiDeps, maskSecret, ssoCredentials } from './clients.js'
-import { CodeCatalystClient } from './codecatalyst-client.js'
-import { Inputs, LoginOutputs } from './constants.js'
-import { StaticCredentials } from './credentials.js'
-import { DeviceAuthorizationClient } from './device-authorization.js'
-import { LoginError, deviceLogin } from './device-login.js'
-import { CredentialError, RenewalError, ReplacedCopyError, ServiceError } from './errors.js'
-import { isoSeconds } from './format.js'
-import { secretsIn } from './input-helper.js'
-import { type LoginSettings, getLoginSettings } from './login-inputs.js'
+import { CodeCatalystClient } from './codecatalyst/client.js'
+import { Inputs, LoginOutputs } from './common/constants.js'
+import { StaticCredentials } from './auth/credentials.js'
+import { DeviceAuthorizationClient } from './auth/device-authorization.js'
+import { LoginError, deviceLogin } from './auth/device-login.js'
+import { CredentialError, RenewalError, ReplacedCopyError, ServiceError } from './net/errors.js'
+import { isoSeconds } from './common/format.js'
+import { secretsIn } from './inputs/action-inputs.js'
+import { type LoginSettings, getLoginSettings } from './inputs/login-inputs.js'
 import { type Identity, type LoginReport, userText, writeLoginSummary } from './login-summary.js'
 import { errorText } from './outcome.js'
-import { ownBudget } from './renewal.js'
-import { handoffFor } from './session-handoff.js'
-import { SessionSecret } from './session-secret.js'
-import { newCacheFile } from './sso-session.js'
+import { ownBudget } from './auth/renewal.js'
+import { handoffFor } from './auth/handoff.js'
+import { LoginSecret } from './auth/secret-store.js'
+import { newCacheFile } from './auth/sso-session.js'
 
 /** What the login needs besides its settings. */
 interface Login {
   settings: LoginSettings
-  store: SessionSecret
+  store: LoginSecret
   deps: ApiDeps
   cancellation: Cancellation
 }
@@ -48,7 +48,7 @@ export async function runLogin(): Promise<void> {
   const { secret, maxAttempts, requestTimeoutMs } = settings
   // A later step of this job given the same secret takes over what the login saves.
   const handoff = handoffFor(secret, read(Inputs.SsoSession).trim(), process.env)
-  const store = new SessionSecret({ secret, maxAttempts, requestTimeoutMs, handoff }, deps)
+  const store = new LoginSecret({ secret, maxAttempts, requestTimeoutMs, handoff }, deps)
   const login: Login = { settings, store, deps, cancellation }
   let report: LoginReport
   try {
@@ -161,7 +161,7 @@ async function save(
   login: Login,
   file: string,
   refreshToken: string,
-  marker: Awaited<ReturnType<SessionSecret['checkForLogin']>>,
+  marker: Awaited<ReturnType<LoginSecret['checkForLogin']>>,
   user: Identity,
   registrationExpiresAt: number
 ): Promise<LoginReport> {

@@ -1,8 +1,8 @@
 /** What the login action says at its end, in the job summary: who the session belongs to, first, and what next. */
 import * as core from '@actions/core'
-import { REGISTRATION_WARNING_DAYS } from './constants.js'
-import { isoDate, isoSeconds } from './format.js'
-import type { UserDetails } from './codecatalyst-client.js'
+import { REGISTRATION_WARNING_DAYS } from './common/constants.js'
+import { isoDate, isoSeconds } from './common/format.js'
+import type { UserDetails } from './codecatalyst/client.js'
 import { escapeHtml } from './summary.js'
 
 /** Who CodeCatalyst says a session belongs to; only its id when GetUserDetails refused to say more. */

@@ -1,3 +1,4 @@
+/** The login action's entry point (dist/login/index.js): runs it. */
 import { runLogin } from './login-main.js'
 
 await runLogin()

@@ -1,10 +1,11 @@
+/** The main action: inputs, then the workflow, the start (or an existing run), the wait, the outputs and the summary. */
 import * as core from '@actions/core'
-import { listenForCancel } from './cancellation.js'
+import { listenForCancel } from './net/cancellation.js'
 import { connect, maskSecret } from './clients.js'
-import { followRun } from './follow-run.js'
-import { getSettings, secretsIn } from './input-helper.js'
-import type { SessionReport } from './credentials.js'
-import type { Settings } from './settings.js'
+import { followRun } from './codecatalyst/follow-run.js'
+import { getSettings, secretsIn } from './inputs/action-inputs.js'
+import type { SessionReport } from './auth/credentials.js'
+import type { Settings } from './common/settings.js'
 import { errorText, failureFrom, successLine, waitFailure } from './outcome.js'
 import {
   setClientTokenOutput,
@@ -13,9 +14,9 @@ import {
   setWaitOutputs,
   setWorkflowOutputs
 } from './outputs.js'
-import { clientTokenFor, startRun } from './start-run.js'
+import { clientTokenFor, startRun } from './codecatalyst/start-run.js'
 import { type Report, writeSummary } from './summary.js'
-import { identifyWorkflow } from './workflow-resolver.js'
+import { identifyWorkflow } from './codecatalyst/workflows.js'
 
 /** inputs → settings → workflow → start (or an existing run) → wait → outputs and summary. */
 export async function run(): Promise<void> {

@@ -1,10 +1,10 @@
 /** What the step says at its end: why it failed, in words that say what to do. */
-import { isCancelled } from './cancellation.js'
-import { Inputs } from './constants.js'
-import { ApiError, TransportError } from './errors.js'
-import { formatDuration, workflowsPageUrl } from './format.js'
-import type { Settings, WaitSettings } from './settings.js'
-import type { WaitResult } from './wait.js'
+import { isCancelled } from './net/cancellation.js'
+import { Inputs } from './common/constants.js'
+import { ApiError, TransportError } from './net/errors.js'
+import { formatDuration, workflowsPageUrl } from './common/format.js'
+import type { Settings, WaitSettings } from './common/settings.js'
+import type { WaitResult } from './codecatalyst/wait.js'
 
 /** The last line of a wait that succeeded. */
 export function successLine(runId: string, result: WaitResult): string {

@@ -1,10 +1,10 @@
 /** The step's outputs, set as soon as each is known, so later steps have them even if a wait fails. */
 import * as core from '@actions/core'
-import { Outputs } from './constants.js'
-import { runDurationSeconds } from './format.js'
-import type { SessionReport } from './credentials.js'
-import type { WaitResult } from './wait.js'
-import type { IdentifiedWorkflow } from './workflow-resolver.js'
+import { Outputs } from './common/constants.js'
+import { runDurationSeconds } from './common/format.js'
+import type { SessionReport } from './auth/credentials.js'
+import type { WaitResult } from './codecatalyst/wait.js'
+import type { IdentifiedWorkflow } from './codecatalyst/workflows.js'
 
 export function setWorkflowOutputs(workflow: IdentifiedWorkflow): void {
   core.setOutput(Outputs.WorkflowId, workflow.id)

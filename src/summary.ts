@@ -1,8 +1,9 @@
+/** The main action's job summary: what the step did, as a table, with the run's status timeline. */
 import * as core from '@actions/core'
-import type { SessionReport } from './credentials.js'
-import { formatDuration, runDurationSeconds, workflowsPageUrl } from './format.js'
-import type { WaitResult } from './wait.js'
-import type { IdentifiedWorkflow } from './workflow-resolver.js'
+import type { SessionReport } from './auth/credentials.js'
+import { formatDuration, runDurationSeconds, workflowsPageUrl } from './common/format.js'
+import type { WaitResult } from './codecatalyst/wait.js'
+import type { IdentifiedWorkflow } from './codecatalyst/workflows.js'
 
 /** What the step did, for the job summary: collected by main, read only here. */
 export interface Report {

@@ -10,7 +10,7 @@ import {
   isUuid,
   isValidClientToken,
   isValidName
-} from '../src/model.js'
+} from '../src/codecatalyst/model.js'
 import { CodeCatalystUsers, type StandInUser } from './codecatalyst-users.js'
 import { ApiFailure, type Route, parseJsonBody } from './http.js'
 

@@ -1,6 +1,6 @@
-import { CodeCatalystClient, type ClientConfig } from '../../src/codecatalyst-client.js'
-import { StaticCredentials } from '../../src/credentials.js'
-import { createHttpTransport } from '../../src/http-transport.js'
+import { CodeCatalystClient, type ClientConfig } from '../../src/codecatalyst/client.js'
+import { StaticCredentials } from '../../src/auth/credentials.js'
+import { createHttpTransport } from '../../src/net/http-transport.js'
 import { DEMO, demoOptions } from '../../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInOptions } from '../../stand-in/server.js'
 
