@@ -1,10 +1,10 @@
 /**
  * Bundles each entry point with ncc into dist/, minified, from an empty dist/ (so no chunk of an earlier build
- * stays behind): the main action to dist/index.js, the login action to dist/login/index.js. Each entry's
- * on-demand chunks sit beside it.
+ * stays behind): the main action to dist/index.js, the login action to dist/login/index.js, both at once. Each
+ * entry's on-demand chunks sit beside it.
  *   npm run package
  */
-import { execFileSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -16,10 +16,21 @@ const ENTRIES = [
   { entry: 'src/login.ts', out: 'dist/login' }
 ]
 
-rmSync(join(root, 'dist'), { recursive: true, force: true })
-for (const { entry, out } of ENTRIES)
-  execFileSync(
-    process.execPath,
-    [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--minify', '--quiet'],
-    { cwd: root, stdio: 'inherit' }
+/** One ncc build; rejects, with what ncc printed, when it fails. */
+function build(entry: string, out: string): Promise<void> {
+  const args = [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt', '--minify', '--quiet']
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let printed = ''
+  child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()))
+  return new Promise((resolve, reject) =>
+    child.on('close', code =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`ncc build ${entry} failed (exit ${code}):\n${printed}`))
+    )
   )
+}
+
+rmSync(join(root, 'dist'), { recursive: true, force: true })
+await Promise.all(ENTRIES.map(({ entry, out }) => build(entry, out)))

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import type { ApiDeps } from './net/api-call.js'
-import { type Cancellation, sleep } from './net/cancellation.js'
+import { type Cancellation, type Sleep, sleep } from './net/cancellation.js'
 import { CodeCatalystClient } from './codecatalyst/client.js'
 import { ACTION_NAME, ACTION_VERSION, REGISTRATION_WARNING_DAYS } from './common/constants.js'
 import {
@@ -36,10 +36,10 @@ export interface Connection {
 }
 
 /** What every API call of a step runs on: one transport, backoff sleeps that a cancel ends, the runner's log. */
-export function apiDeps(signal: AbortSignal): ApiDeps {
+export function apiDeps(signal: AbortSignal, wait: Sleep = sleep): ApiDeps {
   return {
     transport: createHttpTransport(USER_AGENT),
-    sleep: (ms, until = signal) => sleep(ms, until),
+    sleep: (ms, until = signal) => wait(ms, until),
     random: Math.random,
     now: Date.now,
     log: line => core.info(line),
@@ -48,8 +48,8 @@ export function apiDeps(signal: AbortSignal): ApiDeps {
 }
 
 /** The client, after saying which credential it uses (and warning when an SSO session ends soon). */
-export function connect(settings: Settings, cancellation: Cancellation): Connection {
-  const deps = apiDeps(cancellation.signal)
+export function connect(settings: Settings, cancellation: Cancellation, wait?: Sleep): Connection {
+  const deps = apiDeps(cancellation.signal, wait)
   const { credential } = settings
   core.info(credentialLogLine(credential))
   if (credential.kind === 'sso-session') {

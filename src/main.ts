@@ -1,6 +1,6 @@
 /** The main action: inputs, then the workflow, the start (or an existing run), the wait, the outputs and the summary. */
 import * as core from '@actions/core'
-import { listenForCancel } from './net/cancellation.js'
+import { type Sleep, listenForCancel } from './net/cancellation.js'
 import { connect, maskSecret } from './clients.js'
 import { followRun } from './codecatalyst/follow-run.js'
 import { getSettings, secretsIn } from './inputs/action-inputs.js'
@@ -18,8 +18,16 @@ import { clientTokenFor, startRun } from './codecatalyst/start-run.js'
 import { type Report, writeSummary } from './summary.js'
 import { identifyWorkflow } from './codecatalyst/workflows.js'
 
+/** What a test that runs the step in-process may change; a runner passes nothing. */
+export interface StepOptions {
+  /** Adjusts the settings once they are read: sub-second intervals and timeouts, which inputs cannot give. */
+  tune?: (settings: Settings) => void
+  /** Every wait of the step (backoffs and polls) goes through it; a real sleep by default. */
+  sleep?: Sleep
+}
+
 /** inputs → settings → workflow → start (or an existing run) → wait → outputs and summary. */
-export async function run(): Promise<void> {
+export async function run(options: StepOptions = {}): Promise<void> {
   const read = (name: string) => core.getInput(name)
   for (const secret of secretsIn(read, process.env)) maskSecret(secret)
   let settings: Settings
@@ -29,11 +37,12 @@ export async function run(): Promise<void> {
     core.setFailed(errorText(error))
     return
   }
+  options.tune?.(settings)
 
   for (const notice of settings.notices) core.notice(notice)
   for (const warning of settings.warnings) core.warning(warning)
   const cancel = listenForCancel(line => core.info(line))
-  const { client, credentials } = connect(settings, cancel)
+  const { client, credentials } = connect(settings, cancel, options.sleep)
   const { target, wait } = settings
   const report: Report = { space: settings.space, project: settings.project }
   try {
@@ -53,7 +62,8 @@ export async function run(): Promise<void> {
         wait,
         report.runId,
         report.workflow,
-        cancel.signal
+        cancel.signal,
+        options.sleep
       )
       setWaitOutputs(report.wait, report.workflow !== undefined)
       report.failure = waitFailure(report.wait, settings, wait, report.runId)

@@ -1,7 +1,7 @@
 /** Following a run to its end: polls on the client, bounded by the wait's deadline. */
 import * as core from '@actions/core'
 import type { CodeCatalystClient, WorkflowRun } from './client.js'
-import { abortableSleep } from '../net/cancellation.js'
+import { type Sleep, sleep } from '../net/cancellation.js'
 import { formatDuration } from '../common/format.js'
 import type { Settings, WaitSettings } from '../common/settings.js'
 import { type WaitResult, waitForRun } from './wait.js'
@@ -13,7 +13,8 @@ export async function followRun(
   wait: WaitSettings,
   runId: string,
   workflow: IdentifiedWorkflow | undefined,
-  signal: AbortSignal
+  signal: AbortSignal,
+  pause: Sleep = sleep
 ): Promise<WaitResult> {
   core.info(
     `Waiting for run ${runId} to finish: a status check every ${wait.pollIntervalMs / 1000} s, ` +
@@ -28,7 +29,7 @@ export async function followRun(
         return run
       },
       now: Date.now,
-      sleep: abortableSleep(signal),
+      sleep: ms => pause(ms, signal),
       signal,
       info: line => core.info(line),
       warning: line => core.warning(line)

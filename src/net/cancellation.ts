@@ -47,6 +47,9 @@ export function listenForCancel(
   }
 }
 
+/** A sleep: resolves after `ms`, or at once when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
 /** Resolves after `ms`, or at once when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise(resolve => {
@@ -59,11 +62,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms)
     signal?.addEventListener('abort', done, { once: true })
   })
-}
-
-/** A sleep that ends early when `signal` aborts. */
-export function abortableSleep(signal: AbortSignal): (ms: number) => Promise<void> {
-  return ms => sleep(ms, signal)
 }
 
 /** Whether `error` is a request that the job's cancellation cut short, or kept from being sent. */
