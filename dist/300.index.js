@@ -441,6 +441,9 @@ var handoff = __webpack_require__(5522);
 
 
 
+/** A refused refresh token: how often, and how far apart, to look for the marker of a job that renewed it. */
+const SUPERSEDED_LOOKS = 5;
+const SUPERSEDED_PAUSE_MS = 500;
 /** How long a look that only guards against a rare race may hold the step up. */
 const BRIEFLY_MS = 5000;
 /** Keeps the secret an SSO session comes from current. */
@@ -518,9 +521,18 @@ class SessionSecret {
             await this.marker.keepPresentable(renewedHash, this.briefly(scope));
         return markerError ? { markerProblem: this.words.markerNotUpdated(markerError) } : {};
     }
-    /** Whether the marker now names another refresh token than `refreshToken`; false when it cannot be read. */
-    superseded(refreshToken, scope) {
-        return this.marker.namesOther(marker_sha256(refreshToken), scope);
+    /**
+     * After SSO OIDC refused `refreshToken`: whether another job renewed it and saved (the marker names another
+     * refresh token). That job's marker may come a moment after the refusal, so it is looked for a few times.
+     */
+    async superseded(refreshToken, scope) {
+        for (let look = 1;; look++) {
+            if (await this.marker.namesOther(marker_sha256(refreshToken), scope))
+                return true;
+            if (look === SUPERSEDED_LOOKS || scope.signal?.aborted)
+                return false;
+            await this.deps.sleep(SUPERSEDED_PAUSE_MS, scope.signal);
+        }
     }
     handOn(cacheFile) {
         if (this.config.handoff)

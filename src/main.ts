@@ -28,19 +28,8 @@ export interface StepOptions {
 
 /** inputs → settings → workflow → start (or an existing run) → wait → outputs and summary. */
 export async function run(options: StepOptions = {}): Promise<void> {
-  const read = (name: string) => core.getInput(name)
-  for (const secret of secretsIn(read, process.env)) maskSecret(secret)
-  let settings: Settings
-  try {
-    settings = getSettings(read, process.env)
-  } catch (error) {
-    core.setFailed(errorText(error))
-    return
-  }
-  options.tune?.(settings)
-
-  for (const notice of settings.notices) core.notice(notice)
-  for (const warning of settings.warnings) core.warning(warning)
+  const settings = readSettings(options)
+  if (!settings) return
   const cancel = listenForCancel(line => core.info(line))
   const { client, credentials } = connect(settings, cancel, options.sleep)
   const { target, wait } = settings
@@ -77,6 +66,23 @@ export async function run(options: StepOptions = {}): Promise<void> {
     cancel.stop()
   }
   await finish(report, credentials.report())
+}
+
+/** The settings, with every secret among the inputs masked first; undefined (and the step failed) if invalid. */
+function readSettings(options: StepOptions): Settings | undefined {
+  const read = (name: string) => core.getInput(name)
+  for (const secret of secretsIn(read, process.env)) maskSecret(secret)
+  let settings: Settings
+  try {
+    settings = getSettings(read, process.env)
+  } catch (error) {
+    core.setFailed(errorText(error))
+    return undefined
+  }
+  options.tune?.(settings)
+  for (const notice of settings.notices) core.notice(notice)
+  for (const warning of settings.warnings) core.warning(warning)
+  return settings
 }
 
 /** The step's result, its last line and the job summary. A renewed session that was not saved fails it too. */
