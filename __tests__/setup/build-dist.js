@@ -13,6 +13,8 @@ export default function buildDist() {
     process.stdout.write(`\nTesting ${process.env.ACTION_UNDER_TEST}, not a fresh build of src/\n`)
     return
   }
+  // scripts/check.sh has just built dist/ and checked that it matches src/: no second build.
+  if (process.env.DIST_JUST_BUILT === '1') return
   const started = Date.now()
   // Under npm (npm test), npm_execpath is npm's own CLI script: node runs it on every platform. Otherwise
   // npm is found on the PATH, through a shell on Windows, where it is npm.cmd.
