@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, checkEndpoint, getSettings } from '../src/inputs/action-inputs.js'
+import { getSettings } from '../src/inputs/action-inputs.js'
+import { InputError } from '../src/inputs/reading.js'
+import { checkEndpoint } from '../src/net/endpoint.js'
 
 const VALID = {
   space: 'ExampleCorp',

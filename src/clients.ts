@@ -85,7 +85,7 @@ function takenOver(handoff: Handoff): SsoSession | undefined {
   const raw = takeOver(handoff)
   if (raw === undefined) return undefined
   for (const secret of ssoSessionSecrets(raw)) maskSecret(secret)
-  const session = parseSsoSession(raw, Date.now(), [])
+  const session = parseSsoSession(raw, Date.now()).value
   if (session)
     core.info(
       'Using the SSO session that an earlier step of this job saved, instead of the older copy the job was given.'

@@ -7,7 +7,7 @@ import { Inputs, LOG_IN_AGAIN, MAX_SSO_SESSION_LENGTH } from '../common/constant
 import { isRecord } from '../net/errors.js'
 import { isoDate, isoSeconds } from '../common/format.js'
 import { isBearerToken, quote } from '../net/safe-text.js'
-import type { SsoSession } from '../common/settings.js'
+import type { Reading, SsoSession } from '../common/settings.js'
 
 /** What a renewal changes in a session. */
 export interface RenewedToken {
@@ -43,50 +43,51 @@ export function ssoSessionSecrets(raw: string): string[] {
 }
 
 /**
- * Parses the `sso-session` input. Every problem goes into `problems`, each naming the input and the
- * member, none showing a secret; returns undefined when there is any.
+ * Parses the `sso-session` input: the session when it can be used, and every problem found, each naming the
+ * input and the member, none showing a secret. The value is undefined when a member it needs is missing or
+ * malformed; a malformed `startUrl` (informational) is a problem but leaves the session usable.
  */
-export function parseSsoSession(
-  raw: string,
-  now: number,
-  problems: string[]
-): SsoSession | undefined {
-  const record = parseObject(raw, problems)
-  if (!record) return undefined
-  const before = problems.length
-  const members = new MemberReader(record, problems)
-  const region = members.text('region', true)
-  if (region !== undefined && !REGION.test(region))
-    problems.push(`${NAME}: 'region' is ${quote(region)}, not an AWS region such as us-east-1.`)
-  const clientId = members.text('clientId', true)
-  const clientSecret = members.text('clientSecret', true)
-  const refreshToken = members.text('refreshToken', true)
-  const accessToken = members.text('accessToken', false)
-  if (accessToken !== undefined && !isBearerToken(accessToken))
-    problems.push(
-      `${NAME}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`
-    )
-  const expiresAt = members.time('expiresAt')
-  const registrationExpiresAt = members.time('registrationExpiresAt')
-  if (registrationExpiresAt !== undefined && registrationExpiresAt <= now)
-    problems.push(
-      `${NAME}: its SSO client registration expired on ${isoDate(registrationExpiresAt)} ` +
-        `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`
-    )
-  if (problems.length > before || !region || !clientId || !clientSecret || !refreshToken)
-    return undefined
-  const startUrl = members.text('startUrl', false)
-  return {
-    startUrl,
+export function parseSsoSession(raw: string, now: number): Reading<SsoSession | undefined> {
+  const object = parseObject(raw)
+  const record = object.value
+  if (!record) return { value: undefined, problems: object.problems }
+  const region = regionMember(record)
+  const clientId = textMember(record, 'clientId', true)
+  const clientSecret = textMember(record, 'clientSecret', true)
+  const refreshToken = textMember(record, 'refreshToken', true)
+  const accessToken = accessTokenMember(record)
+  const expiresAt = timeMember(record, 'expiresAt')
+  const registrationExpiresAt = registrationMember(record, now)
+  const problems = [
     region,
-    accessToken,
-    expiresAt,
     clientId,
     clientSecret,
-    registrationExpiresAt,
     refreshToken,
+    accessToken,
+    expiresAt,
+    registrationExpiresAt
+  ].flatMap(member => member.problems)
+  if (
+    problems.length > 0 ||
+    !region.value ||
+    !clientId.value ||
+    !clientSecret.value ||
+    !refreshToken.value
+  )
+    return { value: undefined, problems }
+  const startUrl = textMember(record, 'startUrl', false)
+  const session: SsoSession = {
+    startUrl: startUrl.value,
+    region: region.value,
+    accessToken: accessToken.value,
+    expiresAt: expiresAt.value,
+    clientId: clientId.value,
+    clientSecret: clientSecret.value,
+    registrationExpiresAt: registrationExpiresAt.value,
+    refreshToken: refreshToken.value,
     members: record
   }
+  return { value: session, problems: startUrl.problems }
 }
 
 /**
@@ -137,58 +138,95 @@ const LEGACY_SAVED_AT_MEMBER = 'githubSecretSavedAt'
 const NAME = `Input '${Inputs.SsoSession}'`
 
 /** The JSON object in `raw`, or undefined with the problem said (never the content: it is a secret). */
-function parseObject(raw: string, problems: string[]): Record<string, unknown> | undefined {
-  if (raw.length > MAX_SSO_SESSION_LENGTH) {
-    problems.push(
+function parseObject(raw: string): Reading<Record<string, unknown> | undefined> {
+  const refused = (problem: string) => ({ value: undefined, problems: [problem] })
+  if (raw.length > MAX_SSO_SESSION_LENGTH)
+    return refused(
       `${NAME} is ${raw.length} characters long, far larger than an SSO token cache file ` +
         `(at most ${MAX_SSO_SESSION_LENGTH} are accepted). Store the content of one cache file. ${LOGIN_HINT}`
     )
-    return undefined
-  }
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
   } catch {
     // JSON.parse's own message quotes the input, which is a secret: say nothing of the content.
-    problems.push(
+    return refused(
       `${NAME} is not valid JSON. Store the whole content of the cache file, unchanged. ${LOGIN_HINT}`
     )
-    return undefined
   }
-  if (isRecord(parsed)) return parsed
-  problems.push(`${NAME} is JSON but not an object. ${LOGIN_HINT}`)
-  return undefined
+  if (isRecord(parsed)) return { value: parsed, problems: [] }
+  return refused(`${NAME} is JSON but not an object. ${LOGIN_HINT}`)
 }
 
-/** Reads members of the cache file, saying what is missing or malformed. */
-class MemberReader {
-  constructor(
-    private readonly record: Record<string, unknown>,
-    private readonly problems: string[]
-  ) {}
-
-  /** A string member; '' and null count as absent. */
-  text(key: string, required: boolean): string | undefined {
-    const value = this.record[key]
-    if (value === undefined || value === null || value === '') {
-      if (required) this.problems.push(`${NAME} has no '${key}'. ${LOGIN_HINT}`)
-      return undefined
+/** A string member of the cache file; '' and null count as absent, which is a problem when it is `required`. */
+function textMember(
+  record: Record<string, unknown>,
+  key: string,
+  required: boolean
+): Reading<string | undefined> {
+  const value = record[key]
+  if (value === undefined || value === null || value === '')
+    return {
+      value: undefined,
+      problems: required ? [`${NAME} has no '${key}'. ${LOGIN_HINT}`] : []
     }
-    if (typeof value === 'string') return value
-    this.problems.push(`${NAME}: '${key}' is not a string.`)
-    return undefined
-  }
+  if (typeof value === 'string') return { value, problems: [] }
+  return { value: undefined, problems: [`${NAME}: '${key}' is not a string.`] }
+}
 
-  /** A timestamp member, in ms since the epoch; NaN (with a problem) when it is not one. */
-  time(key: string): number | undefined {
-    const value = this.text(key, false)
-    if (value === undefined) return undefined
-    const ms = TIMESTAMP.test(value) ? Date.parse(value.replace(/UTC$/, 'Z')) : NaN
-    if (Number.isNaN(ms))
-      this.problems.push(
-        `${NAME}: '${key}' is ${quote(value)}, not a date such as 2026-01-31T12:00:00Z.`
-      )
-    return ms
+/** A timestamp member, in ms since the epoch; NaN (with a problem) when it is not one. */
+function timeMember(record: Record<string, unknown>, key: string): Reading<number | undefined> {
+  const text = textMember(record, key, false)
+  if (text.value === undefined) return { value: undefined, problems: text.problems }
+  const ms = TIMESTAMP.test(text.value) ? Date.parse(text.value.replace(/UTC$/, 'Z')) : NaN
+  return {
+    value: ms,
+    problems: Number.isNaN(ms)
+      ? [`${NAME}: '${key}' is ${quote(text.value)}, not a date such as 2026-01-31T12:00:00Z.`]
+      : []
+  }
+}
+
+/** `region`: it becomes part of a host name. */
+function regionMember(record: Record<string, unknown>): Reading<string | undefined> {
+  const { value, problems } = textMember(record, 'region', true)
+  if (value === undefined || REGION.test(value)) return { value, problems }
+  return {
+    value,
+    problems: [
+      ...problems,
+      `${NAME}: 'region' is ${quote(value)}, not an AWS region such as us-east-1.`
+    ]
+  }
+}
+
+/** `accessToken`, when there is one: it goes in a header. */
+function accessTokenMember(record: Record<string, unknown>): Reading<string | undefined> {
+  const { value, problems } = textMember(record, 'accessToken', false)
+  if (value === undefined || isBearerToken(value)) return { value, problems }
+  return {
+    value,
+    problems: [
+      ...problems,
+      `${NAME}: 'accessToken' has whitespace or characters that cannot be sent in an HTTP header.`
+    ]
+  }
+}
+
+/** `registrationExpiresAt`: a registration that has ended cannot renew the access token. */
+function registrationMember(
+  record: Record<string, unknown>,
+  now: number
+): Reading<number | undefined> {
+  const { value, problems } = timeMember(record, 'registrationExpiresAt')
+  if (value === undefined || !(value <= now)) return { value, problems }
+  return {
+    value,
+    problems: [
+      ...problems,
+      `${NAME}: its SSO client registration expired on ${isoDate(value)} ` +
+        `(registrationExpiresAt), so the access token can no longer be renewed. ${LOGIN_HINT}`
+    ]
   }
 }
 

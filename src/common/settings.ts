@@ -18,7 +18,7 @@ export interface GitHubContext {
   action?: string
 }
 
-/** An AWS CLI SSO session, parsed from the `sso-session` input (src/sso-session.ts). */
+/** An AWS CLI SSO session, parsed from the `sso-session` input (src/auth/sso-session.ts). */
 export interface SsoSession {
   /** The SSO start URL (AWS Builder ID or an IAM Identity Center portal); informational. */
   startUrl?: string
@@ -101,4 +101,13 @@ export interface Settings {
   notices: string[]
   /** What was ignored (set for other tools, not this step) and replaced by a default, likewise. */
   warnings: string[]
+}
+
+/**
+ * What a pure reader of an input (or of a few read together) found: the value, and every problem with it,
+ * each naming the input; none when it is fine. Readers return one; none is handed an array to fill.
+ */
+export interface Reading<T> {
+  value: T
+  problems: string[]
 }

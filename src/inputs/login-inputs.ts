@@ -1,7 +1,7 @@
 /**
  * The login action's inputs (login/action.yml) as LoginSettings: where to log in, where to save the session,
  * and whether to keep the stored one when it still works. Reports every problem at once, as the main action's
- * input helper does, whose readers it shares; never puts a secret's value in a message.
+ * inputs do, whose readers and rules it shares; never puts a secret's value in a message.
  */
 import {
   BUILDER_ID_REGION,
@@ -13,20 +13,25 @@ import {
   REQUEST_TIMEOUT_RANGE,
   ssoOidcEndpoint
 } from '../common/constants.js'
+import type { SessionSecretSettings, SsoSession } from '../common/settings.js'
+import { REGION, parseSsoSession } from '../auth/sso-session.js'
+import { hasControlCharacters, quote } from '../net/safe-text.js'
+import { readSecretInputs, sessionSecretOf } from './credential-inputs.js'
 import {
-  InputError,
+  type Given,
   type InputReader,
+  InputError,
+  type Reading,
   readBoolean,
   readCodeCatalystEndpoint,
   readEndpoint,
   readMaxAttempts,
   readSeconds,
-  readSessionSecret,
-  readWholeNumber
-} from './action-inputs.js'
-import { hasControlCharacters, quote } from '../net/safe-text.js'
-import type { SessionSecretSettings, SsoSession } from '../common/settings.js'
-import { REGION, parseSsoSession } from '../auth/sso-session.js'
+  readWholeNumber,
+  reading,
+  trimmed
+} from './reading.js'
+import { loginRules } from './rules.js'
 
 /** The stored session, as `sso-session` gave it: usable, or why it is not (it cannot be renewed then). */
 export type StoredSession = { session: SsoSession } | { unusable: string }
@@ -60,114 +65,124 @@ export interface LoginSettings {
 /** CodeCatalyst user names: letters, digits, '.', '_' and '-', 3 to 100 (GetUserDetails' userName). */
 const USER_NAME = /^[a-zA-Z0-9_.-]{3,100}$/
 
+/**
+ * Turns the login's inputs (and the environment) into LoginSettings. Reports every problem in one InputError;
+ * a stored session that cannot be used is no problem: it says why, and the login logs in anew.
+ */
 export function getLoginSettings(
   read: InputReader,
   env: NodeJS.ProcessEnv,
   now: number = Date.now()
 ): LoginSettings {
-  const problems: string[] = []
-  const input = (name: Inputs): string => read(name).trim()
-  if (!input(Inputs.SsoSessionSecret))
-    problems.push(
-      `Input '${Inputs.SsoSessionSecret}' is required: the name of the secret to save the session to, e.g. CODECATALYST_SSO_SESSION.`
-    )
-  const secret = readSessionSecret(input, env, problems)
-  const where = readWhereToLogIn(input, env, problems)
-  const endpoint = readCodeCatalystEndpoint(input, env, problems)
-  const limits = readLimits(input, env, problems)
-  const expectedUser = readExpectedUser(input(Inputs.ExpectedUser), problems)
-  const ifNeeded = readBoolean(Inputs.IfNeeded, input(Inputs.IfNeeded) || 'true', problems)
-  const stored = readStored(input(Inputs.SsoSession), now)
+  const input = trimmed(read)
+  const r = readLoginInputs(input, env)
+  const problems = loginRules(input, env, r)
+  const secret = sessionSecretOf(r.secret)
   if (problems.length > 0 || !secret) throw new InputError(problems)
+  const stored = readStored(input(Inputs.SsoSession), now)
   const storedRegion = stored && 'session' in stored ? stored.session.region : undefined
   return {
-    ...where,
+    ...r.where.value,
     secret,
-    endpoint,
-    ...limits,
-    ifNeeded,
-    expectedUser,
+    endpoint: r.endpoint.value,
+    loginTimeoutMs: r.loginTimeout.value,
+    maxAttempts: r.maxAttempts.value,
+    requestTimeoutMs: r.requestTimeout.value,
+    notices: r.maxAttempts.notices,
+    warnings: r.maxAttempts.warnings,
+    ifNeeded: r.ifNeeded.value,
+    expectedUser: r.expectedUser.value,
     stored,
     storedOidcEndpoint:
       storedRegion && (env[ENV_SSO_OIDC_ENDPOINT]?.trim() || ssoOidcEndpoint(storedRegion))
   }
 }
 
-/** start-url and sso-region, and the SSO OIDC endpoint they make (unless AWS_ENDPOINT_URL_SSO_OIDC says). */
-function readWhereToLogIn(
-  input: (name: Inputs) => string,
-  env: NodeJS.ProcessEnv,
-  problems: string[]
-): Pick<LoginSettings, 'startUrl' | 'region' | 'oidcEndpoint'> {
-  const startUrl = readStartUrl(input(Inputs.StartUrl) || BUILDER_ID_START_URL, problems)
-  const region = input(Inputs.SsoRegion) || BUILDER_ID_REGION
-  if (!REGION.test(region))
-    problems.push(
-      `Input '${Inputs.SsoRegion}' is ${quote(region)}: expected an AWS region such as us-east-1.`
-    )
+/** Each of the login's inputs (or group read together) read on its own, whatever the others say. */
+function readLoginInputs(input: Given, env: NodeJS.ProcessEnv) {
+  return {
+    secret: readSecretInputs(input, env),
+    where: readWhereToLogIn(input(Inputs.StartUrl), input(Inputs.SsoRegion), env),
+    endpoint: readCodeCatalystEndpoint(input(Inputs.Endpoint), env),
+    loginTimeout: readLoginTimeout(input(Inputs.LoginTimeoutSeconds)),
+    maxAttempts: readMaxAttempts(input(Inputs.MaxAttempts), env),
+    requestTimeout: readSeconds(
+      Inputs.RequestTimeoutSeconds,
+      input(Inputs.RequestTimeoutSeconds),
+      DEFAULT_REQUEST_TIMEOUT_SECONDS,
+      REQUEST_TIMEOUT_RANGE
+    ),
+    expectedUser: readExpectedUser(input(Inputs.ExpectedUser)),
+    ifNeeded: readBoolean(Inputs.IfNeeded, input(Inputs.IfNeeded) || 'true')
+  }
+}
+
+/** `start-url` and `sso-region` (AWS Builder ID's by default), and the SSO OIDC endpoint they make (unless AWS_ENDPOINT_URL_SSO_OIDC says). */
+export function readWhereToLogIn(
+  startUrlInput: string,
+  regionInput: string,
+  env: NodeJS.ProcessEnv
+): Reading<Pick<LoginSettings, 'startUrl' | 'region' | 'oidcEndpoint'>> {
+  const startUrl = readStartUrl(startUrlInput || BUILDER_ID_START_URL)
+  const region = regionInput || BUILDER_ID_REGION
+  const regionProblem =
+    !REGION.test(region) &&
+    `Input '${Inputs.SsoRegion}' is ${quote(region)}: expected an AWS region such as us-east-1.`
   const oidcEndpoint = readEndpoint(
     [[`Environment variable ${ENV_SSO_OIDC_ENDPOINT}`, env[ENV_SSO_OIDC_ENDPOINT]?.trim()]],
-    ssoOidcEndpoint(region),
-    problems
+    ssoOidcEndpoint(region)
   )
-  return { startUrl, region, oidcEndpoint }
+  return {
+    value: { startUrl: startUrl.value, region, oidcEndpoint: oidcEndpoint.value },
+    problems: [
+      ...startUrl.problems,
+      ...(regionProblem ? [regionProblem] : []),
+      ...oidcEndpoint.problems
+    ]
+  }
 }
 
-/** How long to wait for the person, and each request's attempts and timeout. */
-function readLimits(
-  input: (name: Inputs) => string,
-  env: NodeJS.ProcessEnv,
-  problems: string[]
-): Pick<
-  LoginSettings,
-  'loginTimeoutMs' | 'maxAttempts' | 'requestTimeoutMs' | 'notices' | 'warnings'
-> {
-  const timeout = input(Inputs.LoginTimeoutSeconds)
-  const source = `Input '${Inputs.LoginTimeoutSeconds}'`
-  const loginTimeoutMs = timeout
-    ? 1000 * readWholeNumber(source, timeout, LOGIN_TIMEOUT_RANGE, problems)
-    : undefined
-  const said = { notices: [] as string[], warnings: [] as string[] }
-  const maxAttempts = readMaxAttempts(input(Inputs.MaxAttempts), env, problems, said)
-  const requestTimeoutMs = readSeconds(
-    Inputs.RequestTimeoutSeconds,
-    input(Inputs.RequestTimeoutSeconds),
-    DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    REQUEST_TIMEOUT_RANGE,
-    problems
+/** `login-timeout-seconds`, when given, in milliseconds: how long to wait for the person. */
+export function readLoginTimeout(value: string): Reading<number | undefined> {
+  if (!value) return reading(undefined)
+  const seconds = readWholeNumber(
+    `Input '${Inputs.LoginTimeoutSeconds}'`,
+    value,
+    LOGIN_TIMEOUT_RANGE
   )
-  return { loginTimeoutMs, maxAttempts, requestTimeoutMs, ...said }
+  return { value: 1000 * seconds.value, problems: seconds.problems }
 }
 
-function readExpectedUser(value: string, problems: string[]): string | undefined {
-  if (value && !USER_NAME.test(value))
-    problems.push(
+/** `expected-user`, when given: a CodeCatalyst user name. */
+export function readExpectedUser(value: string): Reading<string | undefined> {
+  return reading(
+    value || undefined,
+    value !== '' &&
+      !USER_NAME.test(value) &&
       `Input '${Inputs.ExpectedUser}' is ${quote(value)}: expected a CodeCatalyst user name ` +
         "(3 to 100 letters, digits, '.', '_' or '-'), as the CodeCatalyst console shows it in your profile."
-    )
-  return value || undefined
+  )
 }
 
 /** An https start URL, such as https://view.awsapps.com/start or https://my-org.awsapps.com/start. */
-function readStartUrl(value: string, problems: string[]): string {
+export function readStartUrl(value: string): Reading<string> {
   let url: URL | undefined
   try {
     url = new URL(value)
   } catch {
     url = undefined
   }
-  if (!url || url.protocol !== 'https:' || /\s/.test(value) || hasControlCharacters(value))
-    problems.push(
+  return reading(
+    value,
+    (!url || url.protocol !== 'https:' || /\s/.test(value) || hasControlCharacters(value)) &&
       `Input '${Inputs.StartUrl}' is ${quote(value)}: expected the https start URL of AWS Builder ID ` +
         `(${BUILDER_ID_START_URL}) or of your IAM Identity Center (https://<name>.awsapps.com/start).`
-    )
-  return value
+  )
 }
 
 /** The stored session: usable, or why not (not JSON, no refresh token, a registration that ended...). */
-function readStored(raw: string, now: number): StoredSession | undefined {
+export function readStored(raw: string, now: number): StoredSession | undefined {
   if (!raw) return undefined
-  const problems: string[] = []
-  const session = parseSsoSession(raw, now, problems)
+  const { value: session, problems } = parseSsoSession(raw, now)
   return session ? { session } : { unusable: problems.join(' ') }
 }
