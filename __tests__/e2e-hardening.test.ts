@@ -2,51 +2,26 @@
  * End to end on dist/index.js: proxies, hangs, hostile responses, command injection and the token.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn } from '../stand-in/server.js'
 import { type ActionResult, GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
+import { type Certificate, selfSignedCertificate } from './helpers/certificate.js'
 import { type ConnectProxy, startConnectProxy } from './helpers/connect-proxy.js'
 import { expectNoTokenLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 const HOST = 'codecatalyst.test'
-let certDir: string
+let certificate: Certificate
 let tls: { key: string; cert: string }
 let certFile: string
 
 beforeAll(() => {
-  certDir = mkdtempSync(join(tmpdir(), 'cert-'))
-  certFile = join(certDir, 'cert.pem')
-  const keyFile = join(certDir, 'key.pem')
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${HOST}`,
-      '-addext',
-      `subjectAltName=DNS:${HOST}`
-    ],
-    { stdio: 'ignore' }
-  )
-  tls = { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') }
+  certificate = selfSignedCertificate(HOST)
+  tls = certificate
+  certFile = certificate.certFile
 })
-afterAll(() => rmSync(certDir, { recursive: true, force: true }))
+afterAll(() => certificate.remove())
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

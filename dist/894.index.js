@@ -15,15 +15,13 @@ export const modules = {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1692);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _request_state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2934);
+
 
 
 
 class TunnelingAgent extends node_https__WEBPACK_IMPORTED_MODULE_1__.Agent {
     proxy;
-    /** The abort signal of the request that asks for a connection next (requests go one at a time). */
-    signal;
-    /** The last tunnel asked for was abandoned before the proxy answered its CONNECT. */
-    unanswered = false;
     constructor(proxy, keepAlive = true) {
         super({ keepAlive });
         this.proxy = proxy;
@@ -32,11 +30,13 @@ class TunnelingAgent extends node_https__WEBPACK_IMPORTED_MODULE_1__.Agent {
         // Node ignores the stream when there is an error, so a failure passes none.
         const fail = (error) => callback?.(error);
         const connect = this.connectRequest(connectTarget(options));
-        const { signal } = this;
-        this.unanswered = false;
+        // The request's own state: node:http passes its options through to here, its signal aside.
+        const state = (0,_request_state_js__WEBPACK_IMPORTED_MODULE_3__/* .stateOf */ .L)(options);
+        const signal = state?.signal;
         // Aborted before the proxy answered: end the CONNECT too, so nothing is left waiting on it.
         const onAbort = () => {
-            this.unanswered = true;
+            if (state)
+                state.unanswered = true;
             connect.destroy(new Error('the proxy did not answer CONNECT'));
         };
         if (signal?.aborted)

@@ -5,6 +5,8 @@ export interface ConnectProxy {
   url: string
   /** Every CONNECT target asked for, in order. */
   connects: string[]
+  /** how many CONNECTs to a held target were given up by the client (it ended the connection). */
+  abandoned(): number
   close(): Promise<void>
 }
 
@@ -12,13 +14,15 @@ export interface ConnectProxy {
  * A CONNECT proxy on loopback, as corporate networks run them. It resolves only the host names in `routes`
  * (host:port -> local port), so a request that reaches a routed host can only have come through it.
  * With `refuse`, it answers every CONNECT with 407 Proxy Authentication Required; with `credentials`
- * (user:password), every CONNECT without them.
+ * (user:password), every CONNECT without them. A CONNECT to a target in `hold` is never answered; `held` counts
+ * those whose client has since closed its connection.
  */
 export async function startConnectProxy(
   routes: Record<string, number>,
-  options: { refuse?: boolean; credentials?: string } = {}
+  options: { refuse?: boolean; credentials?: string; hold?: string[] } = {}
 ): Promise<ConnectProxy> {
   const connects: string[] = []
+  let abandoned = 0
   const sockets = new Set<Socket>()
   const server = createServer((_, res) => {
     res.writeHead(405)
@@ -31,6 +35,10 @@ export async function startConnectProxy(
   server.on('connect', (req, client: Socket, head: Buffer) => {
     const target = req.url ?? ''
     connects.push(target)
+    if (options.hold?.includes(target)) {
+      client.once('end', () => abandoned++)
+      return
+    }
     const port = routes[target]
     const expected =
       options.credentials && `Basic ${Buffer.from(options.credentials).toString('base64')}`
@@ -60,6 +68,7 @@ export async function startConnectProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     connects,
+    abandoned: () => abandoned,
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>(resolve => server.close(() => resolve()))

@@ -7,7 +7,9 @@ import {
 import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { REQUEST_TIMEOUT_RANGE } from '../common/constants.js'
 import { TransportError } from './errors.js'
+import { cancelled, toTransportError } from './network-faults.js'
 import type { TunnelingAgent } from './proxy-tunnel.js'
+import { REQUEST_STATE, type RequestState } from './request-state.js'
 import { SHOWN, untrusted } from './safe-text.js'
 
 export interface HttpRequest {
@@ -41,30 +43,42 @@ type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[n
 /** Larger responses are refused: no page of the operations used comes near this. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
+/** The header that ties a request to its state on the way through the client; it never leaves the process. */
+const TICKET = 'x-request-state-ticket'
+
 /**
- * Hooks into @actions/http-client just before node:http sends a request: gives it its own abort signal
- * (and the tunnel too, whose CONNECT comes before any socket), unbrackets an IPv6 literal ([::1] would
- * otherwise reach DNS), and notes whether the request will go out on a kept-alive connection that an
- * earlier request used.
+ * Hooks into @actions/http-client just before node:http sends a request: gives it its own abort signal and
+ * state (the tunnel reads both, whose CONNECT comes before any socket), the tunnel as its agent, unbrackets an
+ * IPv6 literal ([::1] would otherwise reach DNS), and notes whether the request will go out on a kept-alive
+ * connection that an earlier request used. The client calls the hook with the request's options alone, so
+ * each request brings a ticket (a header, taken off here) naming its state.
  */
 class ConnectionHandler implements RequestHandler {
-  /** The abort signal for the request being prepared; requests go one at a time. */
-  signal?: AbortSignal
-  /** An agent to use instead of the client's: a CONNECT tunnel. */
-  agent?: TunnelingAgent
-  /** Whether the request being prepared is about to reuse an idle connection. */
-  reused = false
+  private readonly tickets = new Map<string, { state: RequestState; tunnel?: TunnelingAgent }>()
+  private issued = 0
+
+  /** The request's headers with a ticket to its state; `done` forgets the ticket if it was never used. */
+  ticket(headers: Record<string, string>, state: RequestState, tunnel?: TunnelingAgent) {
+    const id = String(++this.issued)
+    this.tickets.set(id, { state, tunnel })
+    return { headers: { ...headers, [TICKET]: id }, done: () => this.tickets.delete(id) }
+  }
 
   prepareRequest(options: NodeRequestOptions): void {
-    options.signal = this.signal
-    if (this.agent) {
-      options.agent = this.agent
-      this.agent.signal = this.signal
-    }
+    const headers = (options.headers ?? {}) as Record<string, unknown>
+    const id = String(headers[TICKET])
+    delete headers[TICKET]
+    const ticket = this.tickets.get(id)
+    this.tickets.delete(id)
+    if (!ticket) throw new Error('a request reached the connection without its state')
+    const { state, tunnel } = ticket
+    options.signal = state.signal
+    Object.assign(options, { [REQUEST_STATE]: state })
+    if (tunnel) options.agent = tunnel
     const host = options.host ?? undefined
     if (host?.startsWith('[') && host.endsWith(']')) options.host = host.slice(1, -1)
     const agent = options.agent
-    this.reused =
+    state.reused =
       agent instanceof Agent && (agent.freeSockets[agent.getName(options)]?.length ?? 0) > 0
   }
   canHandleAuthentication(): boolean {
@@ -85,7 +99,8 @@ const MAX_REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT_RANGE.max * 1000
  * A Transport on @actions/http-client, which routes through HTTPS_PROXY/NO_PROXY as runners set them.
  * One client per scheme keeps its connection alive, so a process makes one connection to each host;
  * through a CONNECT proxy (http:// or https://), one kept-alive tunnel (where the proxy keeps it open).
- * Requests go one at a time. A request that meets an idle connection the server has closed is sent once
+ * Requests go one at a time, so that one connection serves them all (each carries its own state, so nothing
+ * else depends on that order). A request that meets an idle connection the server has closed is sent once
  * more on a new connection, within the same timeout: that is a normal event of keep-alive, not a failure,
  * and safe (reads are idempotent; a start repeats its clientToken); a `fresh` request never meets one.
  * Redirects are returned, not followed, so no credential travels to another origin; the client's own
@@ -96,15 +111,18 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
   let previous: Promise<unknown> = Promise.resolve()
   return request => {
     const send = async (): Promise<HttpResponse> => {
-      const { client, handler } = connections.clientFor(request.url, request.fresh === true)
-      handler.agent = await connections.tunnelFor(request.url, request.fresh === true)
+      const fresh = request.fresh === true
+      const route: Route = {
+        ...connections.clientFor(request.url, fresh),
+        tunnel: await connections.tunnelFor(request.url, fresh)
+      }
       // One timeout for the request, a re-send on a new connection included.
       const ends = Date.now() + request.timeoutMs
       try {
-        return await sendOnce(client, handler, request, ends, maxBytes)
+        return await sendOnce(route, request, ends, maxBytes)
       } catch (error) {
         if (!(error instanceof StaleConnection)) throw error
-        return sendOnce(client, handler, request, ends, maxBytes).catch((again: unknown) => {
+        return sendOnce(route, request, ends, maxBytes).catch((again: unknown) => {
           throw again instanceof StaleConnection ? again.error : again
         })
       }
@@ -113,6 +131,13 @@ export function createHttpTransport(userAgent: string, maxBytes = MAX_RESPONSE_B
     previous = result.catch(() => undefined)
     return result
   }
+}
+
+/** How a request goes out: its client, the client's hook, and the CONNECT tunnel when a proxy is in the way. */
+interface Route {
+  client: HttpClient
+  handler: ConnectionHandler
+  tunnel?: TunnelingAgent
 }
 
 /** The clients (one per scheme, and one per scheme that never keeps a connection) and the proxy tunnels. */
@@ -167,8 +192,7 @@ class StaleConnection extends Error {
  * CONNECT) emits no error of its own.
  */
 async function sendOnce(
-  client: HttpClient,
-  handler: ConnectionHandler,
+  route: Route,
   request: HttpRequest,
   ends: number,
   maxBytes: number
@@ -184,18 +208,17 @@ async function sendOnce(
   // AbortSignal.timeout takes whole milliseconds.
   const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(ends - Date.now())))
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout
-  handler.signal = signal
-  handler.reused = false
+  const state: RequestState = { signal, reused: false, unanswered: false }
   const progress = { responded: false }
   try {
-    return await untilAborted(signal, exchange(client, request, maxBytes, progress))
+    return await untilAborted(signal, exchange(route, request, state, maxBytes, progress))
   } catch (error) {
     if (error instanceof TransportError) throw error
     if (request.signal?.aborted) throw cancelled(request.operation, true)
-    if (timeout.aborted) throw timedOut(request, handler.agent?.unanswered === true)
+    if (timeout.aborted) throw timedOut(request, state.unanswered)
     const failure = toTransportError(request.operation, error)
     // No answer at all on a reused connection: the server closed it while it was idle.
-    if (handler.reused && !progress.responded && STALE_CONNECTION_CODES.has(failure.code))
+    if (state.reused && !progress.responded && STALE_CONNECTION_CODES.has(failure.code))
       throw new StaleConnection(failure)
     throw failure
   }
@@ -203,16 +226,26 @@ async function sendOnce(
 
 /** The request and its whole response body; `progress.responded` once the status line has arrived. */
 async function exchange(
-  client: HttpClient,
+  { client, handler, tunnel }: Route,
   request: HttpRequest,
+  state: RequestState,
   maxBytes: number,
   progress: { responded: boolean }
 ): Promise<HttpResponse> {
-  const { method, url, body, headers, operation } = request
-  const response = await client.request(method, url, body ?? null, headers)
-  progress.responded = true
-  const text = await readLimited(response.message, maxBytes, operation)
-  return { status: response.message.statusCode ?? 0, headers: response.message.headers, body: text }
+  const { method, url, body, operation } = request
+  const { headers, done } = handler.ticket(request.headers, state, tunnel)
+  try {
+    const response = await client.request(method, url, body ?? null, headers)
+    progress.responded = true
+    const text = await readLimited(response.message, maxBytes, operation)
+    return {
+      status: response.message.statusCode ?? 0,
+      headers: response.message.headers,
+      body: text
+    }
+  } finally {
+    done()
+  }
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (its own error, if it settles later, is dropped). */
@@ -241,13 +274,6 @@ function timedOut(request: HttpRequest, waitingForProxy: boolean): TransportErro
   )
 }
 
-/** The job was cancelled: ECANCELED once the request was sent, ENOTSENT before. */
-function cancelled(operation: string, sent: boolean): TransportError {
-  return sent
-    ? new TransportError(operation, 'ECANCELED', 'cancelled while in flight')
-    : new TransportError(operation, 'ENOTSENT', 'cancelled before it was sent')
-}
-
 async function readLimited(
   stream: AsyncIterable<Buffer> & { destroy(): void },
   maxBytes: number,
@@ -268,36 +294,4 @@ async function readLimited(
     chunks.push(chunk)
   }
   return Buffer.concat(chunks).toString('utf8')
-}
-
-const TRUST_HINT =
-  "if it is your proxy's or gateway's certificate, trust its CA with NODE_EXTRA_CA_CERTS (a PEM file path)"
-
-const NETWORK_HINTS: Record<string, string> = {
-  ENOTFOUND: 'the endpoint host name could not be resolved; check the endpoint',
-  ECONNREFUSED: 'the connection was refused',
-  ECONNRESET: 'the connection was reset',
-  ECONNABORTED: 'the connection was aborted',
-  EPROXYREFUSED:
-    'the proxy refused to open a tunnel; check HTTPS_PROXY (and its credentials) and NO_PROXY',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: `the TLS certificate could not be verified; ${TRUST_HINT}`,
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `the TLS certificate's issuer is not trusted; ${TRUST_HINT}`,
-  SELF_SIGNED_CERT_IN_CHAIN: `the TLS certificate chain is self-signed; ${TRUST_HINT}`,
-  DEPTH_ZERO_SELF_SIGNED_CERT: `the server presented a self-signed TLS certificate; ${TRUST_HINT}`,
-  CERT_HAS_EXPIRED: 'the server presented an expired TLS certificate',
-  ERR_TLS_CERT_ALTNAME_INVALID:
-    "the TLS certificate does not match the endpoint's host name; check the endpoint"
-}
-
-function toTransportError(operation: string, error: unknown): TransportError {
-  const err = error as NodeJS.ErrnoException
-  // A body cut short ('aborted') is a network fault like a reset.
-  const code = err?.code ?? (err?.message === 'aborted' ? 'ECONNRESET' : 'EUNKNOWN')
-  const detail = untrusted(String(err?.message ?? error), SHOWN.detail)
-  const hint = NETWORK_HINTS[code]
-  return new TransportError(
-    operation,
-    code,
-    hint ? `${hint} (${detail})` : `network error: ${detail}`
-  )
 }

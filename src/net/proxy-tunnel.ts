@@ -9,13 +9,9 @@ import { Agent, request as httpsRequest } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
+import { stateOf } from './request-state.js'
 
 export class TunnelingAgent extends Agent {
-  /** The abort signal of the request that asks for a connection next (requests go one at a time). */
-  signal?: AbortSignal
-  /** The last tunnel asked for was abandoned before the proxy answered its CONNECT. */
-  unanswered = false
-
   constructor(
     private readonly proxy: URL,
     keepAlive = true
@@ -30,11 +26,12 @@ export class TunnelingAgent extends Agent {
     // Node ignores the stream when there is an error, so a failure passes none.
     const fail = (error: Error) => (callback as ((err: Error) => void) | undefined)?.(error)
     const connect = this.connectRequest(connectTarget(options))
-    const { signal } = this
-    this.unanswered = false
+    // The request's own state: node:http passes its options through to here, its signal aside.
+    const state = stateOf(options)
+    const signal = state?.signal
     // Aborted before the proxy answered: end the CONNECT too, so nothing is left waiting on it.
     const onAbort = () => {
-      this.unanswered = true
+      if (state) state.unanswered = true
       connect.destroy(new Error('the proxy did not answer CONNECT'))
     }
     if (signal?.aborted) onAbort()
