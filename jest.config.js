@@ -1,6 +1,9 @@
+import { availableParallelism } from 'node:os'
+
 /**
  * Two projects: `unit` (functions and the client against the stand-in, in-process) and `e2e` (the bundle,
- * run as the runner runs it). The e2e project rebuilds dist/ from src/ first, so it always tests today's code.
+ * run as the runner runs it). The e2e project builds dist/ from src/ first (unless dist/BUILT-FROM shows it is
+ * already built from today's src/), so it always tests today's code.
  *   npm test            both
  *   npm run test:unit   the quick half alone
  *   npm run test:e2e    the bundle alone
@@ -17,6 +20,9 @@ const common = {
 
 export default {
   testTimeout: 60000,
+  // The end-to-end tests spend their time waiting on child processes, stand-ins and timers, not on the CPU:
+  // two workers per core, at least four and at most eight, keep a machine busy (jest's default on two cores: one).
+  maxWorkers: Math.min(8, Math.max(4, 2 * availableParallelism())),
   verbose: false,
   projects: [
     {

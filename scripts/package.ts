@@ -1,13 +1,14 @@
 /**
  * Bundles each entry point with ncc into dist/, minified, from an empty dist/ (so no chunk of an earlier build
  * stays behind): the main action to dist/index.js, the login action to dist/login/index.js, both at once. Each
- * entry's on-demand chunks sit beside it.
+ * entry's on-demand chunks sit beside it. Then dist/BUILT-FROM records what it was built from (scripts/build-stamp.js).
  *   npm run package
  */
 import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { writeStamp } from './build-stamp.js'
 
 const root = join(import.meta.dirname, '..')
 const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js')
@@ -34,3 +35,4 @@ function build(entry: string, out: string): Promise<void> {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true })
 await Promise.all(ENTRIES.map(({ entry, out }) => build(entry, out)))
+writeStamp(root)

@@ -1,10 +1,12 @@
 /**
  * Jest globalSetup of the end-to-end project: bundles today's src/ into dist/ before any test runs
- * dist/index.js, so the suite can never pass on yesterday's bundle. A build failure fails the run.
+ * dist/index.js, so the suite can never pass on yesterday's bundle, unless dist/BUILT-FROM shows that dist/ is
+ * already built from today's src/ and untouched. A build failure fails the run.
  */
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { STAMP, distIsFresh } from '../../scripts/build-stamp.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -13,8 +15,11 @@ export default function buildDist() {
     process.stdout.write(`\nTesting ${process.env.ACTION_UNDER_TEST}, not a fresh build of src/\n`)
     return
   }
-  // scripts/check.sh has just built dist/ and checked that it matches src/: no second build.
-  if (process.env.DIST_JUST_BUILT === '1') return
+  // dist/ is already the build of today's src/ (its stamp says so, by hashes): building again would change nothing.
+  if (distIsFresh(root)) {
+    process.stdout.write(`\ndist/ is the build of today's src/ (${STAMP} matches): not rebuilt\n`)
+    return
+  }
   const started = Date.now()
   // Under npm (npm test), npm_execpath is npm's own CLI script: node runs it on every platform. Otherwise
   // npm is found on the PATH, through a shell on Windows, where it is npm.cmd.
