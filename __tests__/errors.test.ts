@@ -139,6 +139,9 @@ describe('the kind of a failure, decided once for every service', () => {
     ['404', 404, github, '{"message":"Not Found"}', 'not-found', undefined],
     ['422', 422, github, '{"message":"Invalid request"}', 'rejected', undefined],
     ['503', 503, github, '', 'unavailable', 'transient'],
+    ['500', 500, {}, '{"message":"internal"}', 'unavailable', 'transient'],
+    ['502 with an HTML page', 502, {}, '<html>Bad Gateway</html>', 'unavailable', 'transient'],
+    ['504 with an empty body', 504, {}, '', 'unavailable', 'transient'],
     ['501', 501, {}, '', 'rejected', undefined]
   ])('%s', (_, status, headers, body, kind, retry) => {
     const error = serviceErrorFrom('Op', status, headers, body)
