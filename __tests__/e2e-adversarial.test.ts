@@ -2,7 +2,7 @@
  * End to end on dist/index.js: what a hostile network, a careless input and a cancel can do.
  * Each case here failed on the bundle before its fix (run with ACTION_UNDER_TEST=<old bundle> to see it).
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { demoOptions } from '../stand-in/demo.js'
 import { CodeCatalystStandIn, type StandInWorkflow } from '../stand-in/server.js'
@@ -12,7 +12,8 @@ import { signalWhen } from './helpers/signal.js'
 import { DEMO } from './helpers/stand-in.js'
 
 const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
+// The tests run side by side, each with stand-ins of its own: all are closed at the end.
+afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!()
 })
 
@@ -75,21 +76,27 @@ const commands = (result: ActionResult) =>
     .map(l => /^::([a-z-]+)/.exec(l)?.[1] ?? l)
 
 describe('1. plain http only where no proxy can carry the token', () => {
-  it('refuses http to a *.localhost name, which the transport would send through HTTP_PROXY', async () => {
-    const standIn = await serve()
-    const proxy = await recordingProxy()
-    const result = await run(
-      { 'workflow-id': DEMO.workflowId, endpoint: `http://codecatalyst.localhost:${standIn.port}` },
-      { HTTP_PROXY: proxy.url }
-    )
-    expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^Input 'endpoint' is 'http:\/\/codecatalyst\.localhost:\d+': http is only allowed to a loopback address/
-    )
-    expect(proxy.seen).toHaveLength(0)
-  })
+  it.concurrent(
+    'refuses http to a *.localhost name, which the transport would send through HTTP_PROXY',
+    async () => {
+      const standIn = await serve()
+      const proxy = await recordingProxy()
+      const result = await run(
+        {
+          'workflow-id': DEMO.workflowId,
+          endpoint: `http://codecatalyst.localhost:${standIn.port}`
+        },
+        { HTTP_PROXY: proxy.url }
+      )
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^Input 'endpoint' is 'http:\/\/codecatalyst\.localhost:\d+': http is only allowed to a loopback address/
+      )
+      expect(proxy.seen).toHaveLength(0)
+    }
+  )
 
-  it('goes direct to 127.0.0.1 over http even with HTTP_PROXY set', async () => {
+  it.concurrent('goes direct to 127.0.0.1 over http even with HTTP_PROXY set', async () => {
     const standIn = await serve()
     const proxy = await recordingProxy()
     const result = await run(
@@ -102,7 +109,7 @@ describe('1. plain http only where no proxy can carry the token', () => {
 })
 
 describe('2. whitespace and control characters in inputs that are not free text', () => {
-  it.each([
+  it.concurrent.each([
     ['a line feed', '\n::warning::pwned'],
     ['a tab', '\t/v1']
   ])('refuses an endpoint with %s, naming the input, before any request', async (_, tail) => {
@@ -116,23 +123,26 @@ describe('2. whitespace and control characters in inputs that are not free text'
     expect(standIn.requests).toHaveLength(0)
   })
 
-  it('refuses AWS_ENDPOINT_URL_CODECATALYST with a line feed, naming the variable', async () => {
-    const standIn = await serve()
-    const result = await run(
-      { 'workflow-id': DEMO.workflowId },
-      { AWS_ENDPOINT_URL_CODECATALYST: `${standIn.url}\n::warning::pwned` }
-    )
-    expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^Environment variable AWS_ENDPOINT_URL_CODECATALYST is '.*': whitespace and control characters/
-    )
-    expect(commands(result)).toEqual(['add-mask', 'error'])
-    expect(standIn.requests).toHaveLength(0)
-  })
+  it.concurrent(
+    'refuses AWS_ENDPOINT_URL_CODECATALYST with a line feed, naming the variable',
+    async () => {
+      const standIn = await serve()
+      const result = await run(
+        { 'workflow-id': DEMO.workflowId },
+        { AWS_ENDPOINT_URL_CODECATALYST: `${standIn.url}\n::warning::pwned` }
+      )
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^Environment variable AWS_ENDPOINT_URL_CODECATALYST is '.*': whitespace and control characters/
+      )
+      expect(commands(result)).toEqual(['add-mask', 'error'])
+      expect(standIn.requests).toHaveLength(0)
+    }
+  )
 })
 
 describe('3. the token is checked before any request', () => {
-  it.each([
+  it.concurrent.each([
     ['a line feed', 'abc\ndef'],
     ['a non-Latin-1 character', 'abc€def'],
     ['a space', 'abc def']
@@ -163,7 +173,7 @@ describe('4. no piece of the token in any form', () => {
     for (const piece of pieces) expect(shown).not.toContain(piece)
   }
 
-  it('when a server echoes it as the error type', async () => {
+  it.concurrent('when a server echoes it as the error type', async () => {
     const standIn = await serve()
     standIn.options.token = token
     standIn.failNext('StartWorkflowRun', {
@@ -176,7 +186,7 @@ describe('4. no piece of the token in any form', () => {
     expectNoPiece(result)
   })
 
-  it('when a 200 without a run id echoes it (printed as JSON)', async () => {
+  it.concurrent('when a 200 without a run id echoes it (printed as JSON)', async () => {
     const standIn = await serve()
     standIn.options.token = token
     standIn.failNext('StartWorkflowRun', { status: 200, body: JSON.stringify({ echo: token }) })
@@ -190,7 +200,7 @@ describe('4. no piece of the token in any form', () => {
 })
 
 describe('5. bounded server-controlled sizes', () => {
-  it('refuses an absurd nextToken at once, and never sends it back', async () => {
+  it.concurrent('refuses an absurd nextToken at once, and never sends it back', async () => {
     const standIn = await serve()
     for (let page = 0; page < 5; page++) {
       standIn.failNext('ListWorkflows', {
@@ -207,7 +217,7 @@ describe('5. bounded server-controlled sizes', () => {
     expect(standIn.requestsFor('ListWorkflows')).toHaveLength(1)
   })
 
-  it('refuses a page with more workflows than maxResults asked for', async () => {
+  it.concurrent('refuses a page with more workflows than maxResults asked for', async () => {
     const standIn = await serve()
     const items = Array.from({ length: 1000 }, (_, i) => ({
       id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -227,28 +237,31 @@ describe('5. bounded server-controlled sizes', () => {
 })
 
 describe('6 and 10. every deadline is a deadline', () => {
-  it('ends a wait on time when a poll hangs, as a timeout that names wait-timeout-seconds', async () => {
-    const standIn = await serve()
-    standIn.failNext('GetWorkflowRun', ...Array<'hang'>(10).fill('hang'))
-    const started = Date.now()
-    const result = await run({
-      'workflow-id': FOREVER.id,
-      endpoint: standIn.url,
-      wait: 'true',
-      'wait-timeout-seconds': '2',
-      'poll-interval-seconds': '1'
-    })
-    expect(Date.now() - started).toBeLessThan(4500)
-    expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^Timed out after 2s \(wait-timeout-seconds\) waiting for run \S+: its status could not be read\. Raise wait-timeout-seconds to wait longer\. The CodeCatalyst run keeps running/
-    )
-    expect(result.summary).toContain('stopped waiting')
-  })
+  it.concurrent(
+    'ends a wait on time when a poll hangs, as a timeout that names wait-timeout-seconds',
+    async () => {
+      const standIn = await serve()
+      standIn.failNext('GetWorkflowRun', ...Array<'hang'>(10).fill('hang'))
+      const started = Date.now()
+      const result = await run({
+        'workflow-id': FOREVER.id,
+        endpoint: standIn.url,
+        wait: 'true',
+        'wait-timeout-seconds': '2',
+        'poll-interval-seconds': '1'
+      })
+      expect(Date.now() - started).toBeLessThan(4500)
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^Timed out after 2s \(wait-timeout-seconds\) waiting for run \S+: its status could not be read\. Raise wait-timeout-seconds to wait longer\. The CodeCatalyst run keeps running/
+      )
+      expect(result.summary).toContain('stopped waiting')
+    }
+  )
 })
 
 describe('7. unusable values from the server are data, never a crash', () => {
-  it.each([1e300, -1e300, '+275760-09-13T00:00:00.001Z'])(
+  it.concurrent.each([1e300, -1e300, '+275760-09-13T00:00:00.001Z'])(
     'treats a startTime of %s as unknown',
     async startTime => {
       const standIn = await serve()
@@ -277,7 +290,7 @@ describe('7. unusable values from the server are data, never a crash', () => {
 })
 
 describe('8. IPv6 loopback', () => {
-  it('works at http://[::1]:PORT, directly even with HTTP_PROXY set', async () => {
+  it.concurrent('works at http://[::1]:PORT, directly even with HTTP_PROXY set', async () => {
     const standIn = await serve({ host: '::1' })
     const proxy = await recordingProxy()
     const result = await run(
@@ -310,7 +323,7 @@ describe('9. a cancel anywhere says what is known', () => {
     return { standIn, result, elapsedMs: Date.now() - cancel.signalledAt() }
   }
 
-  it.each([
+  it.concurrent.each([
     ['SIGINT', 'ListWorkflows', { 'workflow-name': DEMO.workflowName }],
     ['SIGTERM', 'ListWorkflows', { 'workflow-name': DEMO.workflowName }],
     ['SIGTERM', 'GetWorkflow', { 'workflow-id': DEMO.workflowId }]
@@ -328,25 +341,28 @@ describe('9. a cancel anywhere says what is known', () => {
     }
   )
 
-  it('on SIGTERM while the start is in flight: says the run may have started and a retry is safe', async () => {
-    const { standIn, result, elapsedMs } = await cancelDuring(
-      'StartWorkflowRun',
-      { 'workflow-id': DEMO.workflowId },
-      'SIGTERM'
-    )
-    expect(elapsedMs).toBeLessThan(2000)
-    expect(result.code).toBe(1)
-    const sent = JSON.parse(standIn.requestsFor('StartWorkflowRun')[0]!.body) as {
-      clientToken: string
-    }
-    const { clientToken } = sent
-    expect(errorAnnotation(result.stdout)).toMatch(
-      new RegExp(
-        `^The job was cancelled while StartWorkflowRun was in flight: the run may or may not have started\\. ` +
-          `Running this step again in the same workflow attempt is safe: it sends the same clientToken \\(${clientToken}\\)`
+  it.concurrent(
+    'on SIGTERM while the start is in flight: says the run may have started and a retry is safe',
+    async () => {
+      const { standIn, result, elapsedMs } = await cancelDuring(
+        'StartWorkflowRun',
+        { 'workflow-id': DEMO.workflowId },
+        'SIGTERM'
       )
-    )
-    expect(result.outputs['client-token']).toBe(clientToken)
-    expect(result.summary).toContain(clientToken)
-  })
+      expect(elapsedMs).toBeLessThan(2000)
+      expect(result.code).toBe(1)
+      const sent = JSON.parse(standIn.requestsFor('StartWorkflowRun')[0]!.body) as {
+        clientToken: string
+      }
+      const { clientToken } = sent
+      expect(errorAnnotation(result.stdout)).toMatch(
+        new RegExp(
+          `^The job was cancelled while StartWorkflowRun was in flight: the run may or may not have started\\. ` +
+            `Running this step again in the same workflow attempt is safe: it sends the same clientToken \\(${clientToken}\\)`
+        )
+      )
+      expect(result.outputs['client-token']).toBe(clientToken)
+      expect(result.summary).toContain(clientToken)
+    }
+  )
 })

@@ -2,21 +2,17 @@
  * Authentication end to end: dist/index.js with an AWS CLI SSO session (`sso-session`), renewed through
  * the stand-in's SSO OIDC side, and with a plain token that expires.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
 import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
-let standIn: CodeCatalystStandIn
-afterEach(async () => {
-  await standIn.close()
+/** Each test has stand-ins of its own, so that the tests run side by side; all are closed at the end. */
+const standIns: CodeCatalystStandIn[] = []
+afterAll(async () => {
+  await Promise.all(standIns.map(standIn => standIn.close()))
 })
-
-async function serve(options: Partial<StandInOptions> = {}) {
-  standIn = await startStandIn(options)
-  return standIn
-}
 
 const CODECATALYST_OPERATIONS = [
   'StartWorkflowRun',
@@ -24,62 +20,70 @@ const CODECATALYST_OPERATIONS = [
   'ListWorkflows',
   'GetWorkflow'
 ]
-const codeCatalystRequests = () =>
-  standIn.requests.filter(r => CODECATALYST_OPERATIONS.includes(r.operation ?? ''))
-const bearer = (operation: 'StartWorkflowRun' | 'GetWorkflowRun') =>
-  standIn.requestsFor(operation).map(r => r.headers.authorization?.replace(/^Bearer /, ''))
 
-function run(
-  session: unknown,
-  extra: Record<string, string> = {},
-  env: Record<string, string> = {}
-) {
-  return runAction({
-    inputs: {
-      space: DEMO.space,
-      project: DEMO.project,
-      'workflow-id': DEMO.workflowId,
-      'sso-session': typeof session === 'string' ? session : JSON.stringify(session),
-      endpoint: standIn.url,
-      ...extra
-    },
-    env: { ...GITHUB_CONTEXT, AWS_ENDPOINT_URL_SSO_OIDC: standIn.url, ...env }
-  })
+/** A stand-in for one test, and the step run against it. */
+async function serve(options: Partial<StandInOptions> = {}) {
+  const standIn = await startStandIn(options)
+  standIns.push(standIn)
+  const run = (
+    session: unknown,
+    extra: Record<string, string> = {},
+    env: Record<string, string> = {}
+  ) =>
+    runAction({
+      inputs: {
+        space: DEMO.space,
+        project: DEMO.project,
+        'workflow-id': DEMO.workflowId,
+        'sso-session': typeof session === 'string' ? session : JSON.stringify(session),
+        endpoint: standIn.url,
+        ...extra
+      },
+      env: { ...GITHUB_CONTEXT, AWS_ENDPOINT_URL_SSO_OIDC: standIn.url, ...env }
+    })
+  return {
+    standIn,
+    run,
+    codeCatalystRequests: () =>
+      standIn.requests.filter(r => CODECATALYST_OPERATIONS.includes(r.operation ?? '')),
+    bearer: (operation: 'StartWorkflowRun' | 'GetWorkflowRun') =>
+      standIn.requestsFor(operation).map(r => r.headers.authorization?.replace(/^Bearer /, ''))
+  }
 }
 
 describe('an SSO session', () => {
-  it('uses a cached access token that is still valid, without renewing it', async () => {
-    await serve()
-    const session = standIn.ssoSession({ accessTokenValidForSeconds: 3600 })
-    const result = await run(session)
+  it.concurrent('uses a cached access token that is still valid, without renewing it', async () => {
+    const t = await serve()
+    const session = t.standIn.ssoSession({ accessTokenValidForSeconds: 3600 })
+    const result = await t.run(session)
     expectSuccess(result)
-    expect(standIn.requestsFor('CreateToken')).toHaveLength(0)
-    expect(bearer('StartWorkflowRun')).toEqual([session.accessToken])
+    expect(t.standIn.requestsFor('CreateToken')).toHaveLength(0)
+    expect(t.bearer('StartWorkflowRun')).toEqual([session.accessToken])
     expect(result.stdout).toContain(
       "Authenticating with the SSO session from input 'sso-session' (https://view.awsapps.com/start)"
     )
     expectNoSecretLeak(result, [session.accessToken, session.refreshToken, session.clientSecret])
   })
 
-  it.each([
+  it.concurrent.each([
     ['has expired', -60],
     ['ends within 15 minutes', 14 * 60]
   ])(
     'renews a cached token that %s: one CreateToken, then the start with the new token',
     async (_, validFor) => {
-      await serve()
-      const session = standIn.ssoSession({ accessTokenValidForSeconds: validFor })
-      const result = await run(session)
+      const t = await serve()
+      const session = t.standIn.ssoSession({ accessTokenValidForSeconds: validFor })
+      const result = await t.run(session)
       expectSuccess(result)
-      expect(standIn.requests.map(r => r.operation)).toEqual([
+      expect(t.standIn.requests.map(r => r.operation)).toEqual([
         'CreateToken',
         'GetWorkflow',
         'StartWorkflowRun'
       ])
-      const [minted] = bearer('StartWorkflowRun')
+      const [minted] = t.bearer('StartWorkflowRun')
       expect(minted).not.toBe(session.accessToken)
-      expect(standIn.accessTokens.has(minted!)).toBe(true)
-      expect(JSON.parse(standIn.requestsFor('CreateToken')[0]!.body)).toEqual({
+      expect(t.standIn.accessTokens.has(minted!)).toBe(true)
+      expect(JSON.parse(t.standIn.requestsFor('CreateToken')[0]!.body)).toEqual({
         clientId: session.clientId,
         clientSecret: session.clientSecret,
         grantType: 'refresh_token',
@@ -92,46 +96,52 @@ describe('an SSO session', () => {
     }
   )
 
-  it('fails before any request when the client registration has expired, saying when and what to run', async () => {
-    await serve()
-    const session = standIn.ssoSession({ registrationExpiresAt: '2026-01-02T03:04:05Z' })
-    const result = await run(session)
-    expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^Input 'sso-session': its SSO client registration expired on 2026-01-02 \(registrationExpiresAt\).*log in again: run the login workflow.*`aws sso login --profile <profile>`/
-    )
-    expect(standIn.requests).toHaveLength(0)
-  })
+  it.concurrent(
+    'fails before any request when the client registration has expired, saying when and what to run',
+    async () => {
+      const t = await serve()
+      const session = t.standIn.ssoSession({ registrationExpiresAt: '2026-01-02T03:04:05Z' })
+      const result = await t.run(session)
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^Input 'sso-session': its SSO client registration expired on 2026-01-02 \(registrationExpiresAt\).*log in again: run the login workflow.*`aws sso login --profile <profile>`/
+      )
+      expect(t.standIn.requests).toHaveLength(0)
+    }
+  )
 
-  it('warns, naming the date, when the client registration ends within 14 days', async () => {
-    await serve()
-    const ends = new Date(Date.now() + 10 * 86_400_000 + 3_600_000)
-    const session = standIn.ssoSession({
-      registrationExpiresAt: ends.toISOString().slice(0, 19) + 'Z'
-    })
-    const result = await run(session)
-    expectSuccess(result)
-    expect(result.stdout).toContain(
-      `::warning title=CodeCatalyst SSO session ends soon::The SSO client registration in 'sso-session' ends on ${ends.toISOString().slice(0, 10)} (in 10 days)`
-    )
-  })
+  it.concurrent(
+    'warns, naming the date, when the client registration ends within 14 days',
+    async () => {
+      const t = await serve()
+      const ends = new Date(Date.now() + 10 * 86_400_000 + 3_600_000)
+      const session = t.standIn.ssoSession({
+        registrationExpiresAt: ends.toISOString().slice(0, 19) + 'Z'
+      })
+      const result = await t.run(session)
+      expectSuccess(result)
+      expect(result.stdout).toContain(
+        `::warning title=CodeCatalyst SSO session ends soon::The SSO client registration in 'sso-session' ends on ${ends.toISOString().slice(0, 10)} (in 10 days)`
+      )
+    }
+  )
 
-  it('fails clearly on invalid_grant, with no CodeCatalyst request', async () => {
-    await serve()
+  it.concurrent('fails clearly on invalid_grant, with no CodeCatalyst request', async () => {
+    const t = await serve()
     const session = {
-      ...standIn.ssoSession({ accessTokenValidForSeconds: -60 }),
+      ...t.standIn.ssoSession({ accessTokenValidForSeconds: -60 }),
       refreshToken: 'aor-revoked'
     }
-    const result = await run(session)
+    const result = await t.run(session)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
       /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' was refused\. SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'.*log in again: run the login workflow.*`aws sso login --profile <profile>`/s
     )
-    expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
-    expect(codeCatalystRequests()).toHaveLength(0)
+    expect(t.standIn.requestsFor('CreateToken')).toHaveLength(1)
+    expect(t.codeCatalystRequests()).toHaveLength(0)
   })
 
-  it.each([
+  it.concurrent.each([
     [
       'not JSON',
       () => '{"region": "us-east-1", "refreshToken": "aor-SECRET',
@@ -139,7 +149,10 @@ describe('an SSO session', () => {
     ],
     [
       'missing members',
-      () => ({ region: 'us-east-1', accessToken: standIn.ssoSession().accessToken }),
+      (standIn: CodeCatalystStandIn) => ({
+        region: 'us-east-1',
+        accessToken: standIn.ssoSession().accessToken
+      }),
       /^3 inputs are invalid:\n- Input 'sso-session' has no 'clientId'.*\n- .*'clientSecret'.*\n- .*'refreshToken'/
     ],
     // An environment variable holds at most 128 KiB on Linux, so this is the largest a runner can pass;
@@ -150,66 +163,69 @@ describe('an SSO session', () => {
       /^Input 'sso-session' is 102400 characters long, far larger than an SSO token cache file/
     ]
   ])('that is %s fails with a clear error and no request', async (_, session, message) => {
-    await serve()
-    const result = await run(session())
+    const t = await serve()
+    const result = await t.run(session(t.standIn))
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(message)
-    expect(standIn.requests).toHaveLength(0)
+    expect(t.standIn.requests).toHaveLength(0)
     expect(result.stdout).not.toContain('aor-SECRET')
   })
 
-  it('keeps a wait going across several token lifetimes, with one CreateToken per lifetime', async () => {
-    await serve({
-      sso: { accessTokenLifetimeSeconds: 4 },
-      workflows: [
-        {
-          id: DEMO.workflowId,
-          name: DEMO.workflowName,
-          space: DEMO.space,
-          project: DEMO.project,
-          runStatuses: [...Array<string>(12).fill('IN_PROGRESS'), 'SUCCEEDED']
-        }
-      ]
-    })
-    const session = standIn.ssoSession()
-    const started = Date.now()
-    const result = await run(session, { wait: 'true', 'poll-interval-seconds': '1' })
-    const seconds = (Date.now() - started) / 1000
-    expectSuccess(result)
-    expect(result.outputs.status).toBe('SUCCEEDED')
-    expect(standIn.expiredTokenRejections).toBe(0)
-    // Each 4 s token is renewed when a quarter of it is left: once per 3-4 s of waiting.
-    const renewals = standIn.requestsFor('CreateToken').length
-    expect(seconds).toBeGreaterThan(11)
-    expect(renewals).toBeGreaterThanOrEqual(Math.floor(seconds / 4))
-    expect(renewals).toBeLessThanOrEqual(Math.ceil(seconds / 3) + 1)
-    // The stand-in rotates refresh tokens: each renewal used the one the previous renewal returned.
-    const used = standIn
-      .requestsFor('CreateToken')
-      .map(r => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)
-    expect(new Set(used).size).toBe(used.length)
-    expectNoSecretLeak(result, [
-      session.refreshToken,
-      session.clientSecret,
-      ...standIn.accessTokens.keys()
-    ])
-  })
+  it.concurrent(
+    'keeps a wait going across several token lifetimes, with one CreateToken per lifetime',
+    async () => {
+      const t = await serve({
+        sso: { accessTokenLifetimeSeconds: 4 },
+        workflows: [
+          {
+            id: DEMO.workflowId,
+            name: DEMO.workflowName,
+            space: DEMO.space,
+            project: DEMO.project,
+            runStatuses: [...Array<string>(12).fill('IN_PROGRESS'), 'SUCCEEDED']
+          }
+        ]
+      })
+      const session = t.standIn.ssoSession()
+      const started = Date.now()
+      const result = await t.run(session, { wait: 'true', 'poll-interval-seconds': '1' })
+      const seconds = (Date.now() - started) / 1000
+      expectSuccess(result)
+      expect(result.outputs.status).toBe('SUCCEEDED')
+      expect(t.standIn.expiredTokenRejections).toBe(0)
+      // Each 4 s token is renewed when a quarter of it is left: once per 3-4 s of waiting.
+      const renewals = t.standIn.requestsFor('CreateToken').length
+      expect(seconds).toBeGreaterThan(11)
+      expect(renewals).toBeGreaterThanOrEqual(Math.floor(seconds / 4))
+      expect(renewals).toBeLessThanOrEqual(Math.ceil(seconds / 3) + 1)
+      // The stand-in rotates refresh tokens: each renewal used the one the previous renewal returned.
+      const used = t.standIn
+        .requestsFor('CreateToken')
+        .map(r => (JSON.parse(r.body) as { refreshToken: string }).refreshToken)
+      expect(new Set(used).size).toBe(used.length)
+      expectNoSecretLeak(result, [
+        session.refreshToken,
+        session.clientSecret,
+        ...t.standIn.accessTokens.keys()
+      ])
+    }
+  )
 
-  it.each([401, 403] as const)(
+  it.concurrent.each([401, 403] as const)(
     'renews once and repeats the request when CodeCatalyst rejects the token as expired (%i) mid-wait',
     async status => {
-      await serve({ sso: { expiredTokenStatus: status } })
-      const session = standIn.ssoSession()
+      const t = await serve({ sso: { expiredTokenStatus: status } })
+      const session = t.standIn.ssoSession()
       // The cached token expires at the stand-in after the start, while the action still trusts it.
-      standIn.accessTokens.set(session.accessToken, Date.now() + 1500)
-      const result = await run(session, {
+      t.standIn.accessTokens.set(session.accessToken, Date.now() + 1500)
+      const result = await t.run(session, {
         'poll-interval-seconds': '1',
         wait: 'true'
       })
       expectSuccess(result)
-      expect(standIn.expiredTokenRejections).toBe(1)
-      expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
-      const polls = bearer('GetWorkflowRun')
+      expect(t.standIn.expiredTokenRejections).toBe(1)
+      expect(t.standIn.requestsFor('CreateToken')).toHaveLength(1)
+      const polls = t.bearer('GetWorkflowRun')
       // The rejected poll is repeated once, with the renewed token, and every later poll uses it.
       expect(polls.indexOf(session.accessToken)).toBeGreaterThanOrEqual(0)
       expect(new Set(polls).size).toBe(2)
@@ -217,101 +233,119 @@ describe('an SSO session', () => {
     }
   )
 
-  it('repeats a start rejected as expired with the same clientToken: one run', async () => {
-    await serve()
-    const session = standIn.ssoSession()
-    standIn.failNext('StartWorkflowRun', {
-      status: 401,
-      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException' },
-      body: '{"message":"The access token has expired"}',
-      commit: true
-    })
-    const result = await run(session)
-    expectSuccess(result)
-    expect(standIn.runs.size).toBe(1)
-    const bodies = standIn.requestsFor('StartWorkflowRun').map(r => r.body)
-    expect(bodies).toHaveLength(2)
-    expect(bodies[1]).toBe(bodies[0])
-    expect(standIn.requestsFor('CreateToken')).toHaveLength(1)
-  })
-
-  it('never shows a secret, also at debug level and when servers echo them in error bodies', async () => {
-    await serve()
-    const session = standIn.ssoSession({ accessTokenValidForSeconds: -1 })
-    const echo = (r: { headers: Record<string, unknown>; body: string }) =>
-      JSON.stringify({
-        error: 'invalid_request',
-        error_description: `you sent ${r.body} with ${String(r.headers.authorization)}`,
-        message: `you sent ${r.body} with ${String(r.headers.authorization)}`
+  it.concurrent(
+    'repeats a start rejected as expired with the same clientToken: one run',
+    async () => {
+      const t = await serve()
+      const session = t.standIn.ssoSession()
+      t.standIn.failNext('StartWorkflowRun', {
+        status: 401,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'UnauthorizedException'
+        },
+        body: '{"message":"The access token has expired"}',
+        commit: true
       })
-    standIn.failNext('CreateToken', {
-      status: 503,
-      headers: {
-        'content-type': 'application/json',
-        'x-amzn-errortype': 'InternalServerException'
-      },
-      body: echo
-    })
-    // Refused before and after the renewal that a 403 gets: both echoes reach the error and the log.
-    const forbidden = {
-      status: 403,
-      headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
-      body: echo
+      const result = await t.run(session)
+      expectSuccess(result)
+      expect(t.standIn.runs.size).toBe(1)
+      const bodies = t.standIn.requestsFor('StartWorkflowRun').map(r => r.body)
+      expect(bodies).toHaveLength(2)
+      expect(bodies[1]).toBe(bodies[0])
+      expect(t.standIn.requestsFor('CreateToken')).toHaveLength(1)
     }
-    standIn.failNext('StartWorkflowRun', forbidden, forbidden)
-    const result = await run(session, {}, { RUNNER_DEBUG: '1' })
-    expect(result.code).toBe(1)
-    expect(standIn.requestsFor('CreateToken')).toHaveLength(3)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): you sent .*\*\*\*.*\nCodeCatalyst refused the renewed token too/s
-    )
-    expectNoSecretLeak(result, [
-      session.accessToken,
-      session.refreshToken,
-      session.clientSecret,
-      ...standIn.accessTokens.keys()
-    ])
-  })
+  )
+
+  it.concurrent(
+    'never shows a secret, also at debug level and when servers echo them in error bodies',
+    async () => {
+      const t = await serve()
+      const session = t.standIn.ssoSession({ accessTokenValidForSeconds: -1 })
+      const echo = (r: { headers: Record<string, unknown>; body: string }) =>
+        JSON.stringify({
+          error: 'invalid_request',
+          error_description: `you sent ${r.body} with ${String(r.headers.authorization)}`,
+          message: `you sent ${r.body} with ${String(r.headers.authorization)}`
+        })
+      t.standIn.failNext('CreateToken', {
+        status: 503,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'InternalServerException'
+        },
+        body: echo
+      })
+      // Refused before and after the renewal that a 403 gets: both echoes reach the error and the log.
+      const forbidden = {
+        status: 403,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'AccessDeniedException'
+        },
+        body: echo
+      }
+      t.standIn.failNext('StartWorkflowRun', forbidden, forbidden)
+      const result = await t.run(session, {}, { RUNNER_DEBUG: '1' })
+      expect(result.code).toBe(1)
+      expect(t.standIn.requestsFor('CreateToken')).toHaveLength(3)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^StartWorkflowRun failed: AccessDeniedException \(HTTP 403\): you sent .*\*\*\*.*\nCodeCatalyst refused the renewed token too/s
+      )
+      expectNoSecretLeak(result, [
+        session.accessToken,
+        session.refreshToken,
+        session.clientSecret,
+        ...t.standIn.accessTokens.keys()
+      ])
+    }
+  )
 })
 
 describe('a plain token', () => {
-  it('says it expired and points to sso-session when CodeCatalyst rejects it', async () => {
-    await serve()
-    const { accessToken } = standIn.ssoSession({ accessTokenValidForSeconds: -1 })
-    const result = await runAction({
-      inputs: {
-        space: DEMO.space,
-        project: DEMO.project,
-        'workflow-id': DEMO.workflowId,
-        token: accessToken,
-        endpoint: standIn.url
-      },
-      env: GITHUB_CONTEXT
-    })
-    expect(result.code).toBe(1)
-    expect(errorAnnotation(result.stdout)).toMatch(
-      /^GetWorkflow failed: UnauthorizedException \(HTTP 401\): The access token has expired.*\nThe bearer token from input 'token' has expired or is not accepted, and a plain token cannot be renewed.*'sso-session'/
-    )
-    expect(standIn.requestsFor('GetWorkflow')).toHaveLength(1)
-    expect(standIn.requestsFor('StartWorkflowRun')).toHaveLength(0)
-    expect(standIn.requestsFor('CreateToken')).toHaveLength(0)
-  })
+  it.concurrent(
+    'says it expired and points to sso-session when CodeCatalyst rejects it',
+    async () => {
+      const t = await serve()
+      const { accessToken } = t.standIn.ssoSession({ accessTokenValidForSeconds: -1 })
+      const result = await runAction({
+        inputs: {
+          space: DEMO.space,
+          project: DEMO.project,
+          'workflow-id': DEMO.workflowId,
+          token: accessToken,
+          endpoint: t.standIn.url
+        },
+        env: GITHUB_CONTEXT
+      })
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result.stdout)).toMatch(
+        /^GetWorkflow failed: UnauthorizedException \(HTTP 401\): The access token has expired.*\nThe bearer token from input 'token' has expired or is not accepted, and a plain token cannot be renewed.*'sso-session'/
+      )
+      expect(t.standIn.requestsFor('GetWorkflow')).toHaveLength(1)
+      expect(t.standIn.requestsFor('StartWorkflowRun')).toHaveLength(0)
+      expect(t.standIn.requestsFor('CreateToken')).toHaveLength(0)
+    }
+  )
 
-  it('is read from AWS_BEARER_TOKEN_CODECATALYST when no input gives one, and says so', async () => {
-    await serve()
-    const result = await runAction({
-      inputs: {
-        space: DEMO.space,
-        project: DEMO.project,
-        'workflow-id': DEMO.workflowId,
-        endpoint: standIn.url
-      },
-      env: { ...GITHUB_CONTEXT, AWS_BEARER_TOKEN_CODECATALYST: DEMO.token }
-    })
-    expectSuccess(result)
-    expect(result.stdout).toContain(
-      'Authenticating with the bearer token from environment variable AWS_BEARER_TOKEN_CODECATALYST.'
-    )
-    expectNoSecretLeak(result, [DEMO.token])
-  })
+  it.concurrent(
+    'is read from AWS_BEARER_TOKEN_CODECATALYST when no input gives one, and says so',
+    async () => {
+      const t = await serve()
+      const result = await runAction({
+        inputs: {
+          space: DEMO.space,
+          project: DEMO.project,
+          'workflow-id': DEMO.workflowId,
+          endpoint: t.standIn.url
+        },
+        env: { ...GITHUB_CONTEXT, AWS_BEARER_TOKEN_CODECATALYST: DEMO.token }
+      })
+      expectSuccess(result)
+      expect(result.stdout).toContain(
+        'Authenticating with the bearer token from environment variable AWS_BEARER_TOKEN_CODECATALYST.'
+      )
+      expectNoSecretLeak(result, [DEMO.token])
+    }
+  )
 })
