@@ -428,7 +428,7 @@ var handoff = __webpack_require__(5522);
 ;// CONCATENATED MODULE: ./src/auth/secret-store.ts
 /**
  * The GitHub secret that the SSO session comes from, kept current, with its marker variable beside it
- * (src/session-marker.ts). Before a renewal: `github-token` may read both, and the marker does not list this
+ * (src/auth/marker.ts). Before a renewal: `github-token` may read both, and the marker does not list this
  * copy's refresh token as replaced. After it: the marker first, then the secret, so that no write that fails
  * alone makes a live secret look replaced. Loaded only when a renewal is due (`await import`): it brings libsodium.
  */

@@ -1,7 +1,7 @@
 /**
  * SSO OIDC's device authorization grant (sso-oidc 2019-06-10), exactly as `aws sso login --use-device-code`
  * sends it: RegisterClient for a public client, StartDeviceAuthorization, then CreateToken with the device code.
- * The wire only; waiting for the person is src/device-login.ts.
+ * The wire only; waiting for the person is src/auth/device-login.ts.
  */
 import { type ApiDeps, type CallScope, callJsonApi, missingFromResponse } from '../net/api-call.js'
 import { Inputs } from '../common/constants.js'

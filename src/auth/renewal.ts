@@ -21,7 +21,7 @@ import type { SsoSession } from '../common/settings.js'
 import type { MintedToken, RefreshGrant } from './sso-oidc.js'
 import { renewedCacheFile } from './sso-session.js'
 
-/** Where each renewed session is saved (src/session-secret.ts). */
+/** Where each renewed session is saved (src/auth/secret-store.ts). */
 export interface SessionStore {
   /** The secret, as a log line names it. */
   readonly place: string

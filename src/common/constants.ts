@@ -103,7 +103,7 @@ export const GITHUB_TOKEN_PERMISSIONS =
 
 /**
  * The Actions variable beside the secret (same repository or environment) that says which refresh token the
- * secret holds, as a SHA-256: a secret's value cannot be read back, a variable's can (src/session-marker.ts).
+ * secret holds, as a SHA-256: a secret's value cannot be read back, a variable's can (src/auth/marker.ts).
  */
 export function markerVariableName(secretName: string): string {
   return `${secretName.toUpperCase()}_MARKER`
