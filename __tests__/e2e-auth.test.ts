@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import type { CodeCatalystStandIn, StandInOptions } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation, runAction } from '../scripts/runner.js'
-import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
+import { expectNoSecretLeak, expectSuccess, inOrder } from './helpers/expectations.js'
 import { DEMO, startStandIn } from './helpers/stand-in.js'
 
 /** Each test has stand-ins of its own, so that the tests run side by side; all are closed at the end. */
@@ -135,7 +135,16 @@ describe('an SSO session', () => {
     const result = await t.run(session)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result.stdout)).toMatch(
-      /^CreateToken failed: InvalidGrantException \(HTTP 400\): Invalid refresh token provided \[request id [^\]]+\]\. The refresh token in 'sso-session' was refused\. SSO OIDC accepts each refresh token once, so an earlier job that renewed the session has most likely spent it: set 'sso-session-secret' and 'github-token'.*log in again: run the login workflow.*`aws sso login --profile <profile>`/s
+      inOrder(
+        /^CreateToken failed: InvalidGrantException \(HTTP 400\)/,
+        /\[request id [^\]]+\]/,
+        "'sso-session'",
+        'accepts each refresh token once',
+        "'sso-session-secret' and 'github-token'",
+        'log in again',
+        'login workflow',
+        'aws sso login'
+      )
     )
     expect(t.standIn.requestsFor('CreateToken')).toHaveLength(1)
     expect(t.codeCatalystRequests()).toHaveLength(0)

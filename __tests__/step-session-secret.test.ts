@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import type { GitHubFault } from '../stand-in/github-secrets.js'
 import type { RunOptions } from '../scripts/runner.js'
 import { errorAnnotation } from '../scripts/runner.js'
-import { expectNoSecretLeak, expectSuccess } from './helpers/expectations.js'
+import { expectNoSecretLeak, expectSuccess, inOrder } from './helpers/expectations.js'
 import { fast, runInProcess, shortSleep } from './helpers/in-process.js'
 import {
   type CacheFile,
@@ -212,7 +212,12 @@ describe('nothing is spent before it can be saved', () => {
     [
       'a token GitHub does not know (401)',
       { 'github-token': 'github_pat_revoked' },
-      /GitHub did not accept 'github-token': it has expired or was revoked\. Create a new one, a fine-grained personal access token with the repository permissions Secrets: Read and write and Variables: Read and write/
+      inOrder(
+        "'github-token'",
+        'expired or was revoked',
+        'Secrets: Read and write',
+        'Variables: Read and write'
+      )
     ],
     [
       "the job's GITHUB_TOKEN (403)",
@@ -400,7 +405,14 @@ describe('jobs that share the secret', () => {
     const stale = await w.job({ session: olderCopy })
     expect(stale.code).toBe(1)
     expect(errorAnnotation(stale.stdout)).toMatch(
-      /^This job's copy of the SSO session is not the latest one: the marker CODECATALYST_SSO_SESSION_MARKER of octo-org\/app lists this copy's refresh token as replaced, because another job renewed the session and saved it to the secret CODECATALYST_SSO_SESSION of octo-org\/app after this job was given its copy\. That refresh token is spent, so it was not used\. Re-run this job: it is given the renewed session\./
+      inOrder(
+        /^This job's copy of the SSO session is not the latest/,
+        'CODECATALYST_SSO_SESSION_MARKER',
+        'replaced',
+        'another job',
+        'not used',
+        'Re-run this job'
+      )
     )
     expect(stale.outputs).toMatchObject({ 'session-renewed': 'false', 'session-saved': 'true' })
     expect(w.codecatalyst.requestsFor('CreateToken')).toHaveLength(2)

@@ -38,3 +38,14 @@ export function expectNoSecretLeak(result: ActionResult, secrets: Iterable<strin
 export function expectSuccess(result: ActionResult): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' })
 }
+
+/**
+ * What a user reads in a message, in order: the key words, the named input, operation or status, not the
+ * sentences around them, so that a rewording breaks no test. Strings match as they are; a RegExp as a pattern.
+ */
+export function inOrder(...parts: (string | RegExp)[]): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  return new RegExp(
+    parts.map(part => (typeof part === 'string' ? escape(part) : part.source)).join('[\\s\\S]*')
+  )
+}
