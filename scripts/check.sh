@@ -30,6 +30,11 @@ step "dist/ is fresh"
 npm run package
 # A tracked file that changed, or a new file that is not committed, both mean dist/ is stale.
 if ! git diff --quiet -- dist/ || [ -n "$(git status --porcelain --untracked-files=all -- dist/)" ]; then
+  if [ "$(git status --porcelain --untracked-files=all -- dist/)" = " M dist/BUILT-FROM" ]; then
+    echo "The bundle matches a fresh build, but dist/BUILT-FROM records other inputs (a change to the lockfile," >&2
+    echo "package.json or tsconfig.json that the bundle does not show): run 'npm run package' and commit it." >&2
+    exit 1
+  fi
   echo "dist/ differs from a fresh build of src/: run 'npm run package' and commit dist/." >&2
   git status --porcelain --untracked-files=all -- dist/ >&2
   exit 1

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { writeStamp } from './build-stamp.js'
+import { sourcesHash, writeStamp } from './build-stamp.js'
 
 const root = join(import.meta.dirname, '..')
 const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js')
@@ -33,6 +33,8 @@ function build(entry: string, out: string): Promise<void> {
   )
 }
 
+// What the build is made from, before it starts: a file saved while ncc runs is not vouched for.
+const sources = sourcesHash(root)
 rmSync(join(root, 'dist'), { recursive: true, force: true })
 await Promise.all(ENTRIES.map(({ entry, out }) => build(entry, out)))
-writeStamp(root)
+writeStamp(root, sources)
