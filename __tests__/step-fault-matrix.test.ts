@@ -5,7 +5,7 @@
  * are the same kind as 503 (errors.test.ts shows they are classified alike); the matrix is printed at the end.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
-import type { FaultName, Operation } from '../stand-in/server.js'
+import { FAULTS, type FaultName, type Operation } from '../stand-in/server.js'
 import { GITHUB_CONTEXT, errorAnnotation } from '../scripts/runner.js'
 import { demoOptions } from '../stand-in/demo.js'
 import { fast, runInProcess, shortSleep } from './helpers/in-process.js'
@@ -24,18 +24,13 @@ const OPERATIONS: ActionOperation[] = [
   'GetWorkflow'
 ]
 
-/** One fault of each kind: throttled (with and without Retry-After), unavailable, cut, silent, malformed, committed. */
-const KINDS: FaultName[] = [
-  '429',
-  '429-retry-after',
-  '503',
-  'reset',
-  'hang',
-  'html',
-  'truncated',
-  'slow-body',
-  'commit-then-500'
-]
+/** The faults that are the same kind as 503 (unavailable, answered with a status): errors.test.ts classifies them. */
+const LIKE_503 = new Set<FaultName>(['500', '502', '504'])
+/**
+ * One fault of each kind, from the stand-in's list: throttled (with and without Retry-After), unavailable, cut,
+ * silent, malformed, committed.
+ */
+const KINDS = FAULTS.filter(fault => !LIKE_503.has(fault))
 
 /** The inputs that make the action call each operation (CreateToken: an SSO session whose token expired). */
 const EXERCISE: Record<Exclude<ActionOperation, 'CreateToken'>, Record<string, string>> = {

@@ -5,7 +5,7 @@ export interface ConnectProxy {
   url: string
   /** Every CONNECT target asked for, in order. */
   connects: string[]
-  /** how many CONNECTs to a held target were given up by the client (it ended the connection). */
+  /** How many CONNECTs to a held target the client gave up on (it ended the connection). */
   abandoned(): number
   close(): Promise<void>
 }
@@ -14,8 +14,8 @@ export interface ConnectProxy {
  * A CONNECT proxy on loopback, as corporate networks run them. It resolves only the host names in `routes`
  * (host:port -> local port), so a request that reaches a routed host can only have come through it.
  * With `refuse`, it answers every CONNECT with 407 Proxy Authentication Required; with `credentials`
- * (user:password), every CONNECT without them. A CONNECT to a target in `hold` is never answered; `held` counts
- * those whose client has since closed its connection.
+ * (user:password), every CONNECT without them. A CONNECT to a target in `hold` is never answered; `abandoned()`
+ * counts those whose client has since ended its connection.
  */
 export async function startConnectProxy(
   routes: Record<string, number>,
